@@ -1,0 +1,15 @@
+# Project code builds clean with these; third-party headers are included as
+# SYSTEM so their warnings do not count.
+add_library(medallion_warnings INTERFACE)
+target_compile_options(medallion_warnings INTERFACE -Wall -Wextra -Werror -Wno-unused-parameter)
+
+if(MEDALLION_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Every project target: warnings, and src/ as the include root.
+function(medallion_target target)
+  target_link_libraries(${target} PRIVATE medallion_warnings)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+endfunction()

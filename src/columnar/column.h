@@ -1,0 +1,66 @@
+// Column: one typed, nullable column of values held in contiguous buffers.
+//
+// Fixed-width types keep one slot per row in a typed vector (int32 for kInt32
+// and kDate, int64 for kInt64 and kTimestamp, double, uint8 for kBool); a null
+// row keeps a zero in its slot. Strings keep Arrow-style offsets (rows + 1
+// entries) into one byte buffer. Validity is one byte per row (1 = valid),
+// kept empty while the column has no nulls.
+//
+// Thread safety: a Column is a value; concurrent reads are safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "columnar/schema.h"
+
+namespace medallion::columnar {
+
+class Column {
+ public:
+  explicit Column(DataType type);
+
+  DataType type() const { return type_; }
+  size_t size() const { return size_; }
+  size_t null_count() const { return null_count_; }
+  bool is_null(size_t row) const { return !validity_.empty() && validity_[row] == 0; }
+
+  void reserve(size_t rows, size_t string_bytes = 0);
+  void clear();
+
+  void append_null();
+  void append_bool(bool v);
+  void append_int32(int32_t v);  // kInt32, kDate
+  void append_int64(int64_t v);  // kInt64, kTimestamp
+  void append_double(double v);
+  void append_string(std::string_view v);
+
+  bool bool_at(size_t row) const { return u8_[row] != 0; }
+  int32_t int32_at(size_t row) const { return i32_[row]; }
+  int64_t int64_at(size_t row) const { return i64_[row]; }
+  double double_at(size_t row) const { return f64_[row]; }
+  std::string_view string_at(size_t row) const {
+    return {chars_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]};
+  }
+
+  const std::vector<int64_t>& int64_values() const { return i64_; }
+  const std::vector<int32_t>& int32_values() const { return i32_; }
+
+ private:
+  void mark_valid();
+
+  DataType type_;
+  size_t size_ = 0;
+  size_t null_count_ = 0;
+  std::vector<uint8_t> validity_;
+  std::vector<uint8_t> u8_;
+  std::vector<int32_t> i32_;
+  std::vector<int64_t> i64_;
+  std::vector<double> f64_;
+  std::vector<uint64_t> offsets_;
+  std::string chars_;
+};
+
+}  // namespace medallion::columnar

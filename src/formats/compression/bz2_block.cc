@@ -1,0 +1,170 @@
+#include "formats/compression/bz2_block.h"
+
+#include <bzlib.h>
+
+#include <algorithm>
+
+#include "formats/compression/bz2_format.h"
+
+namespace medallion::compression {
+
+namespace {
+
+// Appends bits MSB-first to a byte string.
+class BitWriter {
+ public:
+  explicit BitWriter(std::string& out) : out_(out) {}
+
+  void put(uint64_t value, int n) {
+    for (int i = n - 1; i >= 0; --i) put_bit((value >> i) & 1);
+  }
+
+  // Appends bits [bit, bit + count) of src. Fast when this writer is
+  // byte-aligned (it always is here: the stream header is 4 bytes).
+  void put_bits_from(const uint8_t* src, uint64_t bit, uint64_t count) {
+    if (used_ == 0) {
+      const unsigned shift = bit & 7;
+      const uint8_t* p = src + (bit >> 3);
+      const uint64_t whole = count >> 3;
+      const size_t base = out_.size();
+      out_.resize(base + whole);
+      auto* dst = reinterpret_cast<uint8_t*>(out_.data() + base);
+      if (shift == 0) {
+        std::copy(p, p + whole, dst);
+      } else {
+        for (uint64_t i = 0; i < whole; ++i) {
+          dst[i] = static_cast<uint8_t>((p[i] << shift) | (p[i + 1] >> (8 - shift)));
+        }
+      }
+      bit += whole * 8;
+      count -= whole * 8;
+    }
+    for (uint64_t i = 0; i < count; ++i) {
+      put_bit((src[(bit + i) >> 3] >> (7 - ((bit + i) & 7))) & 1);
+    }
+  }
+
+  // Pads with zero bits to a byte boundary.
+  void flush() {
+    if (used_ != 0) {
+      out_.push_back(static_cast<char>(acc_ << (8 - used_)));
+      used_ = 0;
+      acc_ = 0;
+    }
+  }
+
+ private:
+  void put_bit(uint64_t b) {
+    acc_ = static_cast<uint8_t>((acc_ << 1) | b);
+    if (++used_ == 8) {
+      out_.push_back(static_cast<char>(acc_));
+      used_ = 0;
+      acc_ = 0;
+    }
+  }
+
+  std::string& out_;
+  uint8_t acc_ = 0;
+  int used_ = 0;
+};
+
+std::string_view bz2_error_name(int rc) {
+  switch (rc) {
+    case BZ_DATA_ERROR: return "data integrity error (bad CRC or invalid block data)";
+    case BZ_DATA_ERROR_MAGIC: return "bad magic";
+    case BZ_MEM_ERROR: return "out of memory";
+    case BZ_UNEXPECTED_EOF: return "block ends early";
+    case BZ_PARAM_ERROR: return "parameter error";
+    default: return "decoder error";
+  }
+}
+
+}  // namespace
+
+uint64_t read_bits(const uint8_t* data, uint64_t pos, int n) {
+  const uint64_t first = pos >> 3;
+  const unsigned skip = pos & 7;
+  const int total = static_cast<int>(skip) + n;  // <= 64
+  const int bytes = (total + 7) / 8;
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | data[first + static_cast<uint64_t>(i)];
+  v >>= (bytes * 8 - total);
+  return n == 64 ? v : v & ((uint64_t{1} << n) - 1);
+}
+
+uint32_t Bz2Segment::stored_crc() const {
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  return static_cast<uint32_t>(read_bits(p, first_bit + bz2::kMagicBits, bz2::kCrcBits));
+}
+
+Bz2Segment cut_segment(const uint8_t* data, uint64_t bit, uint64_t bit_length, uint64_t file_bit) {
+  Bz2Segment s;
+  const uint64_t first_byte = bit >> 3;
+  const uint64_t end_byte = (bit + bit_length + 7) >> 3;
+  s.bytes.assign(reinterpret_cast<const char*>(data + first_byte), end_byte - first_byte);
+  s.first_bit = static_cast<uint8_t>(bit & 7);
+  s.bit_length = bit_length;
+  s.file_bit = file_bit;
+  return s;
+}
+
+Bz2Segment join_segments(const Bz2Segment& a, const Bz2Segment& b) {
+  Bz2Segment s;
+  s.first_bit = a.first_bit;
+  s.file_bit = a.file_bit;
+  s.bit_length = a.bit_length + b.bit_length;
+  s.bytes = a.bytes;
+  // a's last byte and b's first byte are the same file byte when b does not
+  // start on a byte boundary.
+  const bool shared = ((a.first_bit + a.bit_length) & 7) != 0;
+  s.bytes.append(b.bytes, shared ? 1 : 0, std::string::npos);
+  return s;
+}
+
+util::Result<std::string> decode_bz2_block(const Bz2Segment& segment) {
+  if (segment.bit_length < bz2::kMagicBits + bz2::kCrcBits) {
+    return util::Status::corruption("bzip2 block too short");
+  }
+  std::string stream;
+  stream.reserve(segment.bytes.size() + 16);
+  stream.append("BZh9");
+  BitWriter w(stream);
+  const auto* src = reinterpret_cast<const uint8_t*>(segment.bytes.data());
+  w.put_bits_from(src, segment.first_bit, segment.bit_length);
+  w.put(bz2::kEndMagic, bz2::kMagicBits);
+  w.put(segment.stored_crc(), bz2::kCrcBits);
+  w.flush();
+
+  bz_stream bz{};
+  if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) {
+    return util::Status::internal("bzip2 decoder could not be initialised");
+  }
+  std::string out;
+  out.resize(std::max<size_t>(segment.bytes.size() * 6, 1 << 20));
+  bz.next_in = stream.data();
+  bz.avail_in = static_cast<unsigned>(stream.size());
+  size_t produced = 0;
+  int rc = BZ_OK;
+  for (;;) {
+    if (produced == out.size()) out.resize(out.size() * 2);
+    bz.next_out = out.data() + produced;
+    bz.avail_out = static_cast<unsigned>(std::min<size_t>(out.size() - produced, 1u << 30));
+    const unsigned before = bz.avail_out;
+    const unsigned in_before = bz.avail_in;
+    rc = BZ2_bzDecompress(&bz);
+    produced += before - bz.avail_out;
+    if (rc != BZ_OK) break;
+    if (bz.avail_in == 0 && in_before == 0 && before == bz.avail_out) {
+      rc = BZ_UNEXPECTED_EOF;  // no progress and nothing left to read
+      break;
+    }
+  }
+  BZ2_bzDecompressEnd(&bz);
+  if (rc != BZ_STREAM_END) {
+    return util::Status::corruption(std::string(bz2_error_name(rc)));
+  }
+  out.resize(produced);
+  return out;
+}
+
+}  // namespace medallion::compression
