@@ -13,3 +13,9 @@ function(medallion_target target)
   target_link_libraries(${target} PRIVATE medallion_warnings)
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
 endfunction()
+
+if(MEDALLION_FUZZ)
+  # Instrument every library for coverage so that libFuzzer sees inside them.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

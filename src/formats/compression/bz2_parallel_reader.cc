@@ -80,6 +80,9 @@ class Bz2ParallelReader final : public ChunkReader {
   uint64_t block_bit_ = 0;    // kInBlock: where the current block starts
   uint64_t scan_bit_ = 0;     // kInBlock: where to look for the next magic
   uint64_t streams_ = 0;
+  // Where the last end magic we did not believe (well padded, but followed by
+  // neither a stream nor end of file) would have ended its stream.
+  uint64_t doubted_end_byte_ = 0;
 
   std::deque<Item> items_;
   uint32_t combined_crc_ = 0;
@@ -192,7 +195,11 @@ void Bz2ParallelReader::fill_pipeline() {
         return;
       }
       if (!read_more()) {
-        if (state_ != ScanState::kDone) {
+        if (state_ == ScanState::kDone) return;  // a read error was queued
+        if (doubted_end_byte_ > block_bit_ / 8) {
+          // The end magic we doubted was real: bytes that are not a stream follow it.
+          push_error(corrupt(doubted_end_byte_ * 8, "unexpected bytes after a stream"));
+        } else {
           push_error(corrupt(block_bit_, "truncated file: the last block has no end"));
         }
         return;
@@ -230,6 +237,7 @@ void Bz2ParallelReader::fill_pipeline() {
     }
     if (!genuine && state_ == ScanState::kDone) return;  // a read error was queued
     if (!genuine) {
+      if (crc.has_value() && padding == 0) doubted_end_byte_ = next_byte;
       scan_bit_ = at + 1;
       continue;
     }
