@@ -1,7 +1,7 @@
 #include "util/json_writer.h"
 
 #include <cmath>
-#include <cstdio>
+#include <charconv>
 
 namespace medallion::util {
 
@@ -111,9 +111,10 @@ JsonWriter& JsonWriter::value(double v) {
     out_.append("null");  // JSON has no NaN or infinity
     return *this;
   }
+  // Shortest text that reads back as the same double (as Python's json does).
   char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-  out_.append(buf, static_cast<size_t>(n));
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, res.ptr);
   return *this;
 }
 
