@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "formats/compression/bz2_block.h"
 #include "formats/compression/bz2_format.h"
 #include "formats/compression/bz2_magic_scanner.h"
@@ -123,10 +125,10 @@ TEST_F(Bz2ReaderTest, EmptyStreamBetweenStreams) {
 TEST_F(Bz2ReaderTest, ReadsWhatTheBzip2AndLbzip2ToolsWrite) {
   const std::string text = sample_text(2'000'000, 7);
   const std::string dir = ::testing::TempDir();
-  const std::string plain = dir + "/bz2_peer.txt";
+  const std::string plain = dir + "/bz2_peer_" + std::to_string(::getpid()) + ".txt";
   std::ofstream(plain, std::ios::binary) << text;
   for (const std::string tool : {"bzip2 -1", "lbzip2 -n 2 -9"}) {
-    const std::string out = dir + "/bz2_peer.bz2";
+    const std::string out = plain + ".bz2";
     const std::string cmd = tool + " -c " + plain + " > " + out;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     std::stringstream ss;

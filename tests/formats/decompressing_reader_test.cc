@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "formats/compression/codec.h"
 #include "formats/compression/decompressing_reader.h"
 #include "memory_file.h"
@@ -33,8 +35,12 @@ util::Result<std::string> read_all(std::string bytes, Codec* codec = nullptr) {
 }
 
 std::string through_tool(const std::string& text, const std::string& tool) {
-  const std::string dir = ::testing::TempDir();
-  const std::string in = dir + "/codec_in.txt", out = dir + "/codec_out.bin";
+  // CTest runs tests in parallel processes: names unique per test and call.
+  static int calls = 0;
+  const std::string stem = ::testing::TempDir() + "/" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                           std::to_string(::getpid()) + "_" + std::to_string(calls++);
+  const std::string in = stem + ".in", out = stem + ".out";
   std::ofstream(in, std::ios::binary) << text;
   const std::string cmd = tool + " < " + in + " > " + out;
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
