@@ -30,10 +30,9 @@ util::Result<std::string> compress_stream(const std::string& piece, int level) {
                                           static_cast<unsigned int>(piece.size()), level,
                                           /*verbosity=*/0, /*workFactor=*/0);
   if (rc != BZ_OK) {
-    return util::Status::internal("compression: bzip2 compression failed (libbz2 code " +
-                                  std::to_string(rc) + ", piece of " +
-                                  std::to_string(piece.size()) +
-                                  " bytes): this is a bug, please report it");
+    return util::Status::internal(
+        "compression: bzip2 compression failed (libbz2 code " + std::to_string(rc) + ", piece of " +
+        std::to_string(piece.size()) + " bytes): this is a bug, please report it");
   }
   out.resize(capacity);
   return out;
@@ -42,7 +41,9 @@ util::Result<std::string> compress_stream(const std::string& piece, int level) {
 }  // namespace
 
 Bz2ParallelWriter::Bz2ParallelWriter(util::WritableFile& file, util::ThreadPool& pool, int level)
-    : file_(file), pool_(pool), level_(std::clamp(level, 1, 9)),
+    : file_(file),
+      pool_(pool),
+      level_(std::clamp(level, 1, 9)),
       piece_size_(piece_size_for(level_)) {
   pending_.reserve(piece_size_);
 }
@@ -80,8 +81,8 @@ void Bz2ParallelWriter::submit_piece() {
   pending_ = std::string();
   pending_.reserve(piece_size_);
   const int level = level_;
-  in_flight_.push_back(pool_.submit(
-      [piece = std::move(piece), level] { return compress_stream(piece, level); }));
+  in_flight_.push_back(
+      pool_.submit([piece = std::move(piece), level] { return compress_stream(piece, level); }));
 }
 
 util::Status Bz2ParallelWriter::drain(size_t keep_in_flight) {
