@@ -133,8 +133,6 @@ void add_gen_command(CLI::App& app, const GlobalOptions& global, CommandAction& 
       "Write a synthetic assignment_data.jsonl.bz2: session start/end events as JSON Lines,\n"
       "bzip2-compressed, the same bytes for the same arguments. The defaults reproduce the\n"
       "known facts of the real file (1,001,169 lines, 19,615 players, 246 countries).");
-  // Lets -q/-v follow the subcommand: `medallion gen --out x.bz2 -v`.
-  cmd->fallthrough();
   cmd->add_option("--out", args->out, "the .jsonl.bz2 file to write")->required();
   cmd->add_option("--events", args->options.events,
                   "lines of the clean file; everything scales with it")

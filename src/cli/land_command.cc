@@ -124,8 +124,6 @@ void add_land_command(CLI::App& app, const GlobalOptions& global, CommandAction&
       "byte for byte, with <file name>.manifest.json beside it (source, size, sha256,\n"
       "fetched_at). <load-date> is the UTC date of the fetch. Landing the same bytes\n"
       "again copies nothing and says where they already are.");
-  // Lets -q/-v follow the subcommand: `medallion land --source x -q`.
-  cmd->fallthrough();
   cmd->add_option("--source", args->source, "URL (http, https, file) or path of the source file")
       ->required();
   cmd->add_option("--lake", args->lake, "root directory of the data lake")

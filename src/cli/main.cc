@@ -25,6 +25,8 @@ int run(int argc, char** argv) {
   GlobalOptions global;
   app.add_flag("-q,--quiet", global.quiet, "no progress line, warnings and errors only");
   app.add_flag("-v,--verbose", global.verbose, "debug logging");
+  // Subcommands inherit this: -q/-v may also follow them (`medallion gen ... -v`).
+  app.fallthrough();
 
   CommandAction action;
   add_gen_command(app, global, action);
