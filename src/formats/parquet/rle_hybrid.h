@@ -58,6 +58,7 @@ uint64_t read_bit_packed(const uint8_t* data, uint64_t index, int bit_width);
 
 class RleHybridDecoder {
  public:
+  // The decoder keeps a view of `data`, which must outlive it.
   // `data` is encoded-data (no length prefix); base_offset is its offset in
   // the page, for error messages. Fails when bit_width is not 0..32.
   static util::Result<RleHybridDecoder> make(std::string_view data, int bit_width,

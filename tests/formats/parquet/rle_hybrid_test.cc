@@ -77,11 +77,13 @@ TEST(RleHybrid, LengthPrefix) {
 
 TEST(RleHybrid, LengthPrefixLongerThanDataIsCorruption) {
   size_t consumed = 0;
-  auto dec = RleHybridDecoder::make_with_length_prefix(bytes({0x05, 0, 0, 0, 0x02, 0x01}), 1, 0,
+  const std::string data1 = bytes({0x05, 0, 0, 0, 0x02, 0x01});
+  auto dec = RleHybridDecoder::make_with_length_prefix(data1, 1, 0,
                                                        &consumed);
   ASSERT_FALSE(dec.is_ok());
   EXPECT_EQ(dec.status().code(), util::StatusCode::kCorruption);
-  EXPECT_FALSE(RleHybridDecoder::make_with_length_prefix(bytes({0x01, 0}), 1, 0, &consumed).is_ok());
+  const std::string data2 = bytes({0x01, 0});
+  EXPECT_FALSE(RleHybridDecoder::make_with_length_prefix(data2, 1, 0, &consumed).is_ok());
 }
 
 TEST(RleHybrid, EmptyInputDecodesZeroValues) {
@@ -154,7 +156,8 @@ TEST(RleHybrid, RunsAfterUnevenLiteralsRoundTrip) {
 }
 
 TEST(RleHybrid, ZeroLengthRleRunIsCorruption) {
-  auto dec = RleHybridDecoder::make(bytes({0x00, 0x01}), 1);
+  const std::string data3 = bytes({0x00, 0x01});
+  auto dec = RleHybridDecoder::make(data3, 1);
   ASSERT_TRUE(dec.is_ok());
   uint32_t v = 0;
   const util::Status st = dec->decode(&v, 1);
@@ -163,7 +166,8 @@ TEST(RleHybrid, ZeroLengthRleRunIsCorruption) {
 }
 
 TEST(RleHybrid, ZeroGroupBitPackedRunIsCorruption) {
-  auto dec = RleHybridDecoder::make(bytes({0x01}), 1);
+  const std::string data4 = bytes({0x01});
+  auto dec = RleHybridDecoder::make(data4, 1);
   ASSERT_TRUE(dec.is_ok());
   uint32_t v = 0;
   EXPECT_EQ(dec->decode(&v, 1).code(), util::StatusCode::kCorruption);
@@ -171,19 +175,22 @@ TEST(RleHybrid, ZeroGroupBitPackedRunIsCorruption) {
 
 TEST(RleHybrid, AbsurdRunLengthIsCorruption) {
   // count = 2^31 (header 2^32) exceeds the spec's limit.
-  auto dec = RleHybridDecoder::make(bytes({0x80, 0x80, 0x80, 0x80, 0x10, 0x01}), 1);
+  const std::string data5 = bytes({0x80, 0x80, 0x80, 0x80, 0x10, 0x01});
+  auto dec = RleHybridDecoder::make(data5, 1);
   ASSERT_TRUE(dec.is_ok());
   uint32_t v = 0;
   EXPECT_EQ(dec->decode(&v, 1).code(), util::StatusCode::kCorruption);
   // A header varint longer than 5 bytes.
-  auto dec2 = RleHybridDecoder::make(bytes({0x82, 0x80, 0x80, 0x80, 0x80, 0x00, 0x01}), 1);
+  const std::string data6 = bytes({0x82, 0x80, 0x80, 0x80, 0x80, 0x00, 0x01});
+  auto dec2 = RleHybridDecoder::make(data6, 1);
   ASSERT_TRUE(dec2.is_ok());
   EXPECT_EQ(dec2->decode(&v, 1).code(), util::StatusCode::kCorruption);
 }
 
 TEST(RleHybrid, BitPackedGroupsBeyondDataAreCorruption) {
   // 2 groups at width 3 need 6 bytes; 3 remain.
-  auto dec = RleHybridDecoder::make(bytes({0x05, 0x88, 0xc6, 0xfa}), 3);
+  const std::string data7 = bytes({0x05, 0x88, 0xc6, 0xfa});
+  auto dec = RleHybridDecoder::make(data7, 3);
   ASSERT_TRUE(dec.is_ok());
   uint32_t v = 0;
   const util::Status st = dec->decode(&v, 1);
@@ -192,7 +199,8 @@ TEST(RleHybrid, BitPackedGroupsBeyondDataAreCorruption) {
 }
 
 TEST(RleHybrid, RleValueWiderThanBitWidthIsCorruption) {
-  auto dec = RleHybridDecoder::make(bytes({0x10, 0x09}), 3);
+  const std::string data8 = bytes({0x10, 0x09});
+  auto dec = RleHybridDecoder::make(data8, 3);
   ASSERT_TRUE(dec.is_ok());
   uint32_t v = 0;
   EXPECT_EQ(dec->decode(&v, 1).code(), util::StatusCode::kCorruption);
