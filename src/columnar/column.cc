@@ -34,7 +34,8 @@ void Column::clear() {
   if (type_ == DataType::kString) offsets_.push_back(0);
 }
 
-// Materialises the validity bytes the first time a null arrives.
+// Counts a valid row; validity bytes exist only once a null has arrived
+// (append_null materialises them).
 void Column::mark_valid() {
   if (!validity_.empty()) validity_.push_back(1);
   ++size_;

@@ -159,6 +159,14 @@ TEST_F(Bz2ReaderTest, TrailingGarbageAfterTheStreamIsAnError) {
       << d.status.message();
 }
 
+TEST_F(Bz2ReaderTest, FewerTrailingBytesThanAHeaderAreAnError) {
+  const Decoded d = decode_all(bz2_compress("hello\n", 9) + "xy", &pool_);
+  ASSERT_FALSE(d.status.is_ok());
+  EXPECT_EQ(d.data, "hello\n");
+  EXPECT_NE(d.status.message().find("unexpected bytes after a stream"), std::string::npos)
+      << d.status.message();
+}
+
 TEST_F(Bz2ReaderTest, HeaderWithoutABlockIsAnError) {
   const Decoded d = decode_all(std::string("BZh9") + std::string(64, 'x'), &pool_);
   ASSERT_FALSE(d.status.is_ok());

@@ -230,9 +230,6 @@ void Bz2ParallelReader::fill_pipeline() {
         const char* h = buf_.data() + (next_byte - buf_offset_);
         genuine = have >= 4 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h' && h[3] >= '1' &&
                   h[3] <= '9';
-        // Trailing bytes that are not a stream are reported when the header
-        // is parsed, unless they make the magic a chance pattern in a block.
-        if (!genuine && eof_ && have < 4) genuine = true;
       }
     }
     if (!genuine && state_ == ScanState::kDone) return;  // a read error was queued

@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <array>
 #include <cstring>
 #include <limits>
 
@@ -35,6 +34,7 @@ constexpr size_t kMaxRejectBatchBytes = 16 << 20;
 struct FieldValue {
   bool is_null = true;
   simdjson::dom::element element;
+  int64_t parsed = 0;  // timestamps and dates, after pass 2
 };
 
 }  // namespace
@@ -125,16 +125,9 @@ struct JsonlDecoder::Impl {
       v.element = e;
     }
     // Pass 2: values (timestamps, enumerations), then append the row.
-    std::array<int64_t, 32> parsed_small{};
-    std::vector<int64_t> parsed_large;
-    int64_t* parsed = parsed_small.data();
-    if (schema.size() > parsed_small.size()) {
-      parsed_large.resize(schema.size());
-      parsed = parsed_large.data();
-    }
     for (size_t i = 0; i < schema.size(); ++i) {
       const columnar::Field& field = schema.field(i);
-      const FieldValue& v = values[i];
+      FieldValue& v = values[i];
       if (v.is_null) continue;
       if (field.type == DataType::kTimestamp || field.type == DataType::kDate) {
         const std::string_view text = v.element.get_string().value_unsafe();
@@ -145,7 +138,7 @@ struct JsonlDecoder::Impl {
           reject(line, RejectReason::kBadTimestamp, field.name);
           return;
         }
-        parsed[i] = *t;
+        v.parsed = *t;
       } else if (!field.allowed_values.empty()) {
         const std::string_view text = v.element.get_string().value_unsafe();
         bool allowed = false;
@@ -157,7 +150,7 @@ struct JsonlDecoder::Impl {
       }
     }
     for (size_t i = 0; i < schema.size(); ++i) {
-      append_value(batch.rows.column(i), schema.field(i).type, values[i], parsed[i]);
+      append_value(batch.rows.column(i), schema.field(i).type, values[i]);
     }
     batch.rows.line_numbers().push_back(line_number);
   }
@@ -179,15 +172,15 @@ struct JsonlDecoder::Impl {
     return false;
   }
 
-  static void append_value(columnar::Column& c, DataType type, const FieldValue& v, int64_t parsed) {
+  static void append_value(columnar::Column& c, DataType type, const FieldValue& v) {
     if (v.is_null) {
       c.append_null();
       return;
     }
     switch (type) {
       case DataType::kString: c.append_string(v.element.get_string().value_unsafe()); break;
-      case DataType::kTimestamp: c.append_int64(parsed); break;
-      case DataType::kDate: c.append_int32(static_cast<int32_t>(parsed)); break;
+      case DataType::kTimestamp: c.append_int64(v.parsed); break;
+      case DataType::kDate: c.append_int32(static_cast<int32_t>(v.parsed)); break;
       case DataType::kBool: c.append_bool(v.element.get_bool().value_unsafe()); break;
       case DataType::kInt32:
         c.append_int32(static_cast<int32_t>(v.element.get_int64().value_unsafe()));
