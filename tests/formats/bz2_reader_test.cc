@@ -155,6 +155,7 @@ TEST_F(Bz2ReaderTest, TruncatedFileIsAnErrorAfterTheCompleteBlocks) {
 TEST_F(Bz2ReaderTest, TrailingGarbageAfterTheStreamIsAnError) {
   const Decoded d = decode_all(bz2_compress("hello\n", 9) + "garbage!", &pool_);
   ASSERT_FALSE(d.status.is_ok());
+  EXPECT_EQ(d.data, "hello\n");
   EXPECT_NE(d.status.message().find("unexpected bytes after a stream"), std::string::npos)
       << d.status.message();
 }

@@ -57,6 +57,9 @@ class Bz2ParallelReader final : public ChunkReader {
   void compact();
   void push_error(util::Status status);
   void push_block(uint64_t end_bit);
+  // Queues the current block, ending at the end magic at `magic_bit`, and the
+  // end of its stream.
+  void push_stream_end(uint64_t magic_bit, uint32_t combined_crc);
   const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(buf_.data()); }
   uint64_t buf_end_bit() const { return (buf_offset_ + buf_.size()) * 8; }
   // Bits [abs_bit, abs_bit + n) relative to the buffer, or nullopt if not
@@ -80,9 +83,13 @@ class Bz2ParallelReader final : public ChunkReader {
   uint64_t block_bit_ = 0;    // kInBlock: where the current block starts
   uint64_t scan_bit_ = 0;     // kInBlock: where to look for the next magic
   uint64_t streams_ = 0;
-  // Where the last end magic we did not believe (well padded, but followed by
-  // neither a stream nor end of file) would have ended its stream.
-  uint64_t doubted_end_byte_ = 0;
+  // The last end magic we did not believe: well padded, but followed by
+  // neither a stream nor end of file. If no later boundary turns up, it was
+  // real and trailing bytes follow the stream.
+  struct DoubtedEnd {
+    uint64_t magic_bit = 0;  // 0 = none (a magic never starts at bit 0)
+    uint32_t crc = 0;
+  } doubted_end_;
 
   std::deque<Item> items_;
   uint32_t combined_crc_ = 0;
@@ -196,9 +203,12 @@ void Bz2ParallelReader::fill_pipeline() {
       }
       if (!read_more()) {
         if (state_ == ScanState::kDone) return;  // a read error was queued
-        if (doubted_end_byte_ > block_bit_ / 8) {
-          // The end magic we doubted was real: bytes that are not a stream follow it.
-          push_error(corrupt(doubted_end_byte_ * 8, "unexpected bytes after a stream"));
+        if (doubted_end_.magic_bit > block_bit_) {
+          // The end magic we doubted was real: deliver the stream, then say
+          // that bytes which are not a stream follow it.
+          const uint64_t after = doubted_end_.magic_bit + bz2::kMagicBits + bz2::kCrcBits;
+          push_stream_end(doubted_end_.magic_bit, doubted_end_.crc);
+          push_error(corrupt((after + 7) / 8 * 8, "unexpected bytes after a stream"));
         } else {
           push_error(corrupt(block_bit_, "truncated file: the last block has no end"));
         }
@@ -234,16 +244,20 @@ void Bz2ParallelReader::fill_pipeline() {
     }
     if (!genuine && state_ == ScanState::kDone) return;  // a read error was queued
     if (!genuine) {
-      if (crc.has_value() && padding == 0) doubted_end_byte_ = next_byte;
+      if (crc.has_value() && padding == 0) doubted_end_ = {at, static_cast<uint32_t>(*crc)};
       scan_bit_ = at + 1;
       continue;
     }
-    push_block(at);
-    Item end{ItemKind::kStreamEnd, {}, {}, static_cast<uint32_t>(*crc), at / 8, {}};
-    items_.push_back(std::move(end));
+    push_stream_end(at, static_cast<uint32_t>(*crc));
     state_ = ScanState::kStreamHeader;
     header_byte_ = next_byte;
   }
+}
+
+void Bz2ParallelReader::push_stream_end(uint64_t magic_bit, uint32_t combined_crc) {
+  push_block(magic_bit);
+  Item end{ItemKind::kStreamEnd, {}, {}, combined_crc, magic_bit / 8, {}};
+  items_.push_back(std::move(end));
 }
 
 util::Result<std::string> Bz2ParallelReader::take_block(Item& item) {
