@@ -62,6 +62,16 @@ std::string_view hint_for(int err, std::string_view fallback) {
   }
 }
 
+}  // namespace
+
+Status past_end(std::string_view path, uint64_t offset, size_t n, uint64_t size) {
+  return Status::io_error(fmt::format(
+      "io: cannot read bytes [{}, {}) of {} ({} bytes long): the file is shorter than expected",
+      offset, offset + n, path, size));
+}
+
+namespace {
+
 Status os_error(int err, std::string_view what, std::string_view path, std::string_view hint) {
   return Status(code_for_errno(err), fmt::format("io: {} {} ({}): {}", what, path, errno_text(err),
                                                  hint_for(err, hint)));
@@ -105,6 +115,35 @@ class PosixSequentialFile final : public SequentialFile {
  private:
   std::string path_;
   int fd_;
+};
+
+class PosixRandomAccessFile final : public RandomAccessFile {
+ public:
+  PosixRandomAccessFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~PosixRandomAccessFile() override { ::close(fd_); }
+
+  Status read_at(uint64_t offset, size_t n, char* buf) const override {
+    if (offset > size_ || n > size_ - offset) return past_end(path_, offset, n, size_);
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = ::pread(fd_, buf + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return os_error(errno, "cannot read", path_, "check the disk");
+      }
+      if (r == 0) return past_end(path_, offset, n, offset + done);
+      done += static_cast<size_t>(r);
+    }
+    return Status::ok();
+  }
+  uint64_t size() const override { return size_; }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+  uint64_t size_;
 };
 
 class PosixWritableFile final : public WritableFile {
@@ -191,6 +230,26 @@ class PosixFileSystem final : public FileSystem {
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) return os_error(errno, "cannot open", path, "check the path");
     return std::unique_ptr<SequentialFile>(new PosixSequentialFile(path, fd));
+  }
+
+  Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return os_error(errno, "cannot open", path, "check the path");
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return os_error(err, "cannot stat", path, "check the path");
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return os_error(EISDIR, "cannot open", path, "check the path");
+    }
+    return std::unique_ptr<RandomAccessFile>(
+        new PosixRandomAccessFile(path, fd, static_cast<uint64_t>(st.st_size)));
   }
 
   Result<std::unique_ptr<WritableFile>> create_writable(const std::string& path,

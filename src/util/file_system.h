@@ -13,7 +13,8 @@
 // target of an exclusive create or rename_no_replace, kIOError otherwise.
 //
 // Thread safety: implementations are safe to call concurrently; a single
-// SequentialFile or WritableFile object is used by one thread at a time.
+// SequentialFile or WritableFile object is used by one thread at a time; a
+// RandomAccessFile may be read by several threads at once.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,22 @@ class SequentialFile {
   virtual Result<size_t> read(char* buf, size_t n) = 0;
   virtual const std::string& path() const = 0;
 };
+
+// A file read at arbitrary offsets (Parquet footers and column chunks).
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads exactly n bytes at offset into buf; reading past the end of the
+  // file is an error naming the path and the range.
+  virtual Status read_at(uint64_t offset, size_t n, char* buf) const = 0;
+  // The size when the file was opened.
+  virtual uint64_t size() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+// The error of a read_at beyond the end of a file of `size` bytes (shared by
+// the implementations so that every one words it alike).
+Status past_end(std::string_view path, uint64_t offset, size_t n, uint64_t size);
 
 class WritableFile {
  public:
@@ -56,6 +73,7 @@ class FileSystem {
   virtual ~FileSystem() = default;
 
   virtual Result<std::unique_ptr<SequentialFile>> open_sequential(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) = 0;
   virtual Result<std::unique_ptr<WritableFile>> create_writable(const std::string& path,
                                                                 CreateMode mode) = 0;
   // Creates the directory and any missing parents; OK if it exists.

@@ -60,6 +60,26 @@ class MemSequentialFile final : public SequentialFile {
   size_t offset_ = 0;
 };
 
+class MemRandomAccessFile final : public RandomAccessFile {
+ public:
+  // Reads the file's bytes as they were when opened.
+  MemRandomAccessFile(std::string path, std::string data)
+      : path_(std::move(path)), data_(std::move(data)) {}
+  Status read_at(uint64_t offset, size_t n, char* buf) const override {
+    if (offset > data_.size() || n > data_.size() - offset) {
+      return past_end(path_, offset, n, data_.size());
+    }
+    data_.copy(buf, n, offset);
+    return Status::ok();
+  }
+  uint64_t size() const override { return data_.size(); }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  std::string data_;
+};
+
 class MemWritableFile final : public WritableFile {
  public:
   MemWritableFile(std::string path, NodePtr node, std::mutex& mu)
@@ -127,6 +147,21 @@ Result<std::unique_ptr<SequentialFile>> InMemoryFileSystem::open_sequential(
     return missing("cannot open", path, "check the path");
   }
   return std::unique_ptr<SequentialFile>(new MemSequentialFile(path, it->second, mu_));
+}
+
+Result<std::unique_ptr<RandomAccessFile>> InMemoryFileSystem::open_random_access(
+    const std::string& raw_path) {
+  const std::string path = normalize(raw_path);
+  std::lock_guard lock(mu_);
+  const auto it = files_.find(path);
+  if (it == files_.end()) {
+    if (is_dir_locked(path)) {
+      return Status::io_error(
+          fmt::format("io: cannot open {} (Is a directory): check the path", path));
+    }
+    return missing("cannot open", path, "check the path");
+  }
+  return std::unique_ptr<RandomAccessFile>(new MemRandomAccessFile(path, it->second->data));
 }
 
 Result<std::unique_ptr<WritableFile>> InMemoryFileSystem::create_writable(
@@ -353,6 +388,22 @@ class FaultySequentialFile final : public SequentialFile {
   FaultInjectingFileSystem& fs_;
 };
 
+class FaultyRandomAccessFile final : public RandomAccessFile {
+ public:
+  FaultyRandomAccessFile(std::unique_ptr<RandomAccessFile> base, FaultInjectingFileSystem& fs)
+      : base_(std::move(base)), fs_(fs) {}
+  Status read_at(uint64_t offset, size_t n, char* buf) const override {
+    MEDALLION_RETURN_IF_ERROR(fs_.check(FsOp::kRead, base_->path()));
+    return base_->read_at(offset, n, buf);
+  }
+  uint64_t size() const override { return base_->size(); }
+  const std::string& path() const override { return base_->path(); }
+
+ private:
+  std::unique_ptr<RandomAccessFile> base_;
+  FaultInjectingFileSystem& fs_;
+};
+
 class FaultyWritableFile final : public WritableFile {
  public:
   FaultyWritableFile(std::unique_ptr<WritableFile> base, FaultInjectingFileSystem& fs)
@@ -427,6 +478,13 @@ Result<std::unique_ptr<SequentialFile>> FaultInjectingFileSystem::open_sequentia
   MEDALLION_RETURN_IF_ERROR(check(FsOp::kOpenSequential, path));
   MEDALLION_ASSIGN_OR_RETURN(auto file, base_.open_sequential(path));
   return std::unique_ptr<SequentialFile>(new FaultySequentialFile(std::move(file), *this));
+}
+
+Result<std::unique_ptr<RandomAccessFile>> FaultInjectingFileSystem::open_random_access(
+    const std::string& path) {
+  MEDALLION_RETURN_IF_ERROR(check(FsOp::kOpenSequential, path));
+  MEDALLION_ASSIGN_OR_RETURN(auto file, base_.open_random_access(path));
+  return std::unique_ptr<RandomAccessFile>(new FaultyRandomAccessFile(std::move(file), *this));
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectingFileSystem::create_writable(

@@ -42,6 +42,7 @@ class InMemoryFileSystem final : public FileSystem {
   ~InMemoryFileSystem() override;
 
   Result<std::unique_ptr<SequentialFile>> open_sequential(const std::string& path) override;
+  Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> create_writable(const std::string& path,
                                                         CreateMode mode) override;
   Status create_dirs(const std::string& path) override;
@@ -75,8 +76,8 @@ class InMemoryFileSystem final : public FileSystem {
 
 // The operations a FaultInjectingFileSystem counts and can fail.
 enum class FsOp {
-  kOpenSequential,
-  kRead,
+  kOpenSequential,  // open_sequential and open_random_access
+  kRead,  // SequentialFile::read and RandomAccessFile::read_at
   kCreate,
   kAppend,
   kSync,
@@ -110,6 +111,7 @@ class FaultInjectingFileSystem final : public FileSystem {
   uint64_t calls(FsOp op) const;
 
   Result<std::unique_ptr<SequentialFile>> open_sequential(const std::string& path) override;
+  Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> create_writable(const std::string& path,
                                                         CreateMode mode) override;
   Status create_dirs(const std::string& path) override;

@@ -85,6 +85,32 @@ TEST_F(PosixFileSystemTest, WrittenBytesReadBackExactly) {
   EXPECT_EQ(*fs_.file_size(path("f")), data.size());
 }
 
+TEST_F(PosixFileSystemTest, RandomAccessReadsRanges) {
+  put("r", "0123456789");
+  auto file = fs_.open_random_access(path("r"));
+  ASSERT_TRUE(file.is_ok()) << file.status().message();
+  EXPECT_EQ((*file)->size(), 10u);
+  char buf[4];
+  ASSERT_TRUE((*file)->read_at(6, 4, buf).is_ok());
+  EXPECT_EQ(std::string_view(buf, 4), "6789");
+  ASSERT_TRUE((*file)->read_at(0, 0, buf).is_ok());
+}
+
+TEST_F(PosixFileSystemTest, RandomAccessPastTheEndNamesTheRange) {
+  put("r", "0123456789");
+  auto file = fs_.open_random_access(path("r"));
+  ASSERT_TRUE(file.is_ok());
+  char buf[8];
+  const Status st = (*file)->read_at(7, 4, buf);
+  EXPECT_EQ(st.code(), StatusCode::kIOError);
+  EXPECT_THAT(st.message(), HasSubstr("[7, 11)"));
+  EXPECT_FALSE((*file)->read_at(~uint64_t{0}, 2, buf).is_ok());  // no overflow
+}
+
+TEST_F(PosixFileSystemTest, RandomAccessOfMissingFileIsNotFound) {
+  EXPECT_EQ(fs_.open_random_access(path("nope")).status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(PosixFileSystemTest, UseAfterCloseIsAnError) {
   auto file = fs_.create_writable(path("f"), CreateMode::kTruncate);
   ASSERT_TRUE(file.is_ok());

@@ -25,6 +25,31 @@ std::string content(FileSystem& fs, const std::string& path) {
   return r.is_ok() ? *r : "<" + r.status().message() + ">";
 }
 
+TEST(InMemoryFileSystem, RandomAccessSeesTheBytesAsOpened) {
+  InMemoryFileSystem fs;
+  ASSERT_TRUE(write(fs, "/f", "abcdef", false).is_ok());
+  auto file = fs.open_random_access("/f");
+  ASSERT_TRUE(file.is_ok());
+  ASSERT_TRUE(write(fs, "/f", "changed", false).is_ok());
+  char buf[3];
+  ASSERT_TRUE((*file)->read_at(3, 3, buf).is_ok());
+  EXPECT_EQ(std::string_view(buf, 3), "def");
+  EXPECT_FALSE((*file)->read_at(4, 3, buf).is_ok());
+  EXPECT_EQ(fs.open_random_access("/g").status().code(), StatusCode::kNotFound);
+}
+
+TEST(FaultInjectingFileSystem, RandomAccessReadsCanFail) {
+  InMemoryFileSystem base;
+  ASSERT_TRUE(write(base, "/f", "abcdef", false).is_ok());
+  FaultInjectingFileSystem fs(base);
+  auto file = fs.open_random_access("/f");
+  ASSERT_TRUE(file.is_ok());
+  fs.fail_nth(FsOp::kRead, 1);
+  char buf[2];
+  EXPECT_FALSE((*file)->read_at(0, 2, buf).is_ok());
+  EXPECT_TRUE((*file)->read_at(0, 2, buf).is_ok());
+}
+
 TEST(InMemoryFileSystem, WriteThenRead) {
   InMemoryFileSystem fs;
   ASSERT_TRUE(fs.create_dirs("/lake/zone").is_ok());
