@@ -22,8 +22,10 @@ SOURCES   := $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 
 
 all: build
 
+# Debian packages, then the npm peers (DuckDB) into $(BUILD)/peer, never the source tree.
 deps:
 	@scripts/install-deps
+	@scripts/install-peers $(BUILD)/peer
 
 # Configure once; afterwards ninja re-runs CMake itself when a CMakeLists changes.
 $(BUILD)/build.ninja:

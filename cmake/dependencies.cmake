@@ -10,6 +10,10 @@ find_package(simdjson REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(GTest REQUIRED)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+# Debian's libsnappy-dev ships a CMake config (target Snappy::snappy) but no
+# Find module.
+find_package(Snappy CONFIG REQUIRED)
 if(MEDALLION_BENCH)
   find_package(benchmark REQUIRED)
 endif()

@@ -36,5 +36,6 @@ void add_gen_command(CLI::App& app, const GlobalOptions& global, CommandAction& 
 void add_land_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_inspect_source_command(CLI::App& app, const GlobalOptions& global,
                                 CommandAction& action);
+void add_parquet_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 }  // namespace medallion::cli

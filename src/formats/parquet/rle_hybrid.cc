@@ -200,6 +200,18 @@ util::Status RleHybridDecoder::decode(int32_t* out, size_t count) {
   return util::Status::ok();
 }
 
+util::Status RleHybridDecoder::decode(int16_t* out, size_t count) {
+  uint32_t chunk[256];
+  size_t done = 0;
+  while (done < count) {
+    const size_t n = count - done < 256 ? count - done : 256;
+    MEDALLION_RETURN_IF_ERROR(decode(chunk, n));
+    for (size_t i = 0; i < n; ++i) out[done + i] = static_cast<int16_t>(chunk[i]);
+    done += n;
+  }
+  return util::Status::ok();
+}
+
 // --------------------------------------------------------------- encoder --
 
 std::string RleHybridEncoder::finish() {

@@ -75,6 +75,7 @@ class RleHybridDecoder {
   // end first or are malformed; after a failure the decoder is unusable.
   util::Status decode(uint32_t* out, size_t count);
   util::Status decode(int32_t* out, size_t count);
+  util::Status decode(int16_t* out, size_t count);  // levels (bit width <= 16)
 
   // Bytes of encoded-data consumed so far (whole runs, once started).
   size_t position() const { return pos_; }
