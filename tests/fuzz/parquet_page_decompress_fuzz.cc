@@ -28,10 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* raw, size_t size) {
   if (size < 5) return 0;
   const uint8_t selector = raw[0] % 9;
   const auto codec = static_cast<CompressionCodec>(selector == 8 ? 99 : selector);
-  const uint32_t declared =
-      (uint32_t{raw[1]} | (uint32_t{raw[2]} << 8) | (uint32_t{raw[3]} << 16) |
-       (uint32_t{raw[4]} << 24)) %
-      (kMaxDeclared + 1);
+  const uint32_t declared = (uint32_t{raw[1]} | (uint32_t{raw[2]} << 8) | (uint32_t{raw[3]} << 16) |
+                             (uint32_t{raw[4]} << 24)) %
+                            (kMaxDeclared + 1);
   const std::string_view page(reinterpret_cast<const char*>(raw) + 5, size - 5);
 
   std::string out = "stale";

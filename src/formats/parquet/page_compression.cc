@@ -51,10 +51,10 @@ util::Status expands_beyond(CompressionCodec codec, size_t declared, size_t comp
 
 util::Status malformed(CompressionCodec codec, std::string_view why, size_t declared,
                        size_t compressed_size) {
-  return util::Status::corruption(fmt::format(
-      "parquet: {} page does not decompress: {} ({} compressed bytes, {} declared "
-      "uncompressed): the file is corrupt",
-      name(codec), why, compressed_size, declared));
+  return util::Status::corruption(
+      fmt::format("parquet: {} page does not decompress: {} ({} compressed bytes, {} declared "
+                  "uncompressed): the file is corrupt",
+                  name(codec), why, compressed_size, declared));
 }
 
 util::Status not_supported(CompressionCodec codec, std::string_view where) {
@@ -139,14 +139,14 @@ util::Status decompress_gzip(std::string_view in, size_t declared, std::string* 
       continue;
     }
     if (rc == Z_OK) continue;
-    if (rc == Z_BUF_ERROR) {  // no progress was possible
+    if (rc == Z_BUF_ERROR) {                          // no progress was possible
       if (s.z.avail_in == 0 && input_left) continue;  // the next input chunk is loaded above
       if (input_left) return expands_beyond(kCodec, declared, in.size());
-      return malformed(kCodec,
-                       fmt::format("the stream is truncated after {} output bytes{}", out_pos,
-                                   s.z.avail_out == 0 ? " (or expands beyond the declared size)"
-                                                      : ""),
-                       declared, in.size());
+      return malformed(
+          kCodec,
+          fmt::format("the stream is truncated after {} output bytes{}", out_pos,
+                      s.z.avail_out == 0 ? " (or expands beyond the declared size)" : ""),
+          declared, in.size());
     }
     const char* msg = s.z.msg != nullptr ? s.z.msg : "invalid deflate data";
     if (rc == Z_NEED_DICT) msg = "the zlib stream needs a preset dictionary";
@@ -160,8 +160,8 @@ bool is_skippable_zstd_frame(std::string_view frame) {
   constexpr uint32_t kSkippableMagic = 0x184D2A50;  // low 4 bits are free
   if (frame.size() < 4) return false;
   const auto* u = reinterpret_cast<const unsigned char*>(frame.data());
-  const uint32_t magic = uint32_t{u[0]} | (uint32_t{u[1]} << 8) | (uint32_t{u[2]} << 16) |
-                         (uint32_t{u[3]} << 24);
+  const uint32_t magic =
+      uint32_t{u[0]} | (uint32_t{u[1]} << 8) | (uint32_t{u[2]} << 16) | (uint32_t{u[3]} << 24);
   return (magic & 0xFFFFFFF0u) == kSkippableMagic;
 }
 
@@ -184,8 +184,8 @@ util::Status decompress_zstd(std::string_view in, size_t declared, std::string* 
     if (!is_skippable_zstd_frame(rest)) {
       const unsigned long long size = ZSTD_getFrameContentSize(rest.data(), rest.size());
       if (size == ZSTD_CONTENTSIZE_ERROR) {
-        return malformed(kCodec, fmt::format("frame at offset {} has a bad header", pos),
-                         declared, in.size());
+        return malformed(kCodec, fmt::format("frame at offset {} has a bad header", pos), declared,
+                         in.size());
       }
       if (size == ZSTD_CONTENTSIZE_UNKNOWN) {
         content_known = false;
@@ -196,7 +196,8 @@ util::Status decompress_zstd(std::string_view in, size_t declared, std::string* 
     pos += frame_size;
   }
   if (content_known && content != declared) {
-    return size_mismatch(kCodec, static_cast<size_t>(std::min<unsigned long long>(content, SIZE_MAX)),
+    return size_mismatch(kCodec,
+                         static_cast<size_t>(std::min<unsigned long long>(content, SIZE_MAX)),
                          declared, in.size());
   }
   out->resize(declared);
@@ -357,7 +358,8 @@ util::Status compress_gzip(std::string_view in, int level, std::string* out) {
     out_pos += room - s.z.avail_out;
     if (rc == Z_STREAM_END) break;
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      return util::Status::internal(fmt::format("parquet: zlib deflate failed with {} (GZIP page)", rc));
+      return util::Status::internal(
+          fmt::format("parquet: zlib deflate failed with {} (GZIP page)", rc));
     }
   }
   out->resize(out_pos);
@@ -409,10 +411,10 @@ util::Status compress_lz4_hadoop(std::string_view in, std::string* out) {
   if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
     return lz4_too_large(CompressionCodec::kLz4, in.size());
   }
-  const size_t frames = std::max<size_t>(1, (in.size() + kHadoopLz4FrameSize - 1) /
-                                                kHadoopLz4FrameSize);
-  out->resize(frames * (kHadoopLz4PrefixSize +
-                        static_cast<size_t>(LZ4_compressBound(static_cast<int>(kHadoopLz4FrameSize)))));
+  const size_t frames =
+      std::max<size_t>(1, (in.size() + kHadoopLz4FrameSize - 1) / kHadoopLz4FrameSize);
+  out->resize(frames * (kHadoopLz4PrefixSize + static_cast<size_t>(LZ4_compressBound(
+                                                   static_cast<int>(kHadoopLz4FrameSize)))));
   size_t out_pos = 0;
   size_t in_pos = 0;
   do {

@@ -102,8 +102,7 @@ std::vector<RoundTripCase> round_trip_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCodecs, PageCompressionRoundTrip,
-                         ::testing::ValuesIn(round_trip_cases()),
-                         [](const auto& info) {
+                         ::testing::ValuesIn(round_trip_cases()), [](const auto& info) {
                            return codec_test_name(info.param.codec) + "_" + info.param.kind;
                          });
 
@@ -196,8 +195,7 @@ TEST(PageCompressionSnappy, LengthPreambleIsCheckedBeforeDecoding) {
   std::string out;
   const util::Status st = decompress_page(CompressionCodec::kSnappy, packed, 18, &out);
   ASSERT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("expands to 17 bytes but its header declares 18"),
-            std::string::npos)
+  EXPECT_NE(st.message().find("expands to 17 bytes but its header declares 18"), std::string::npos)
       << st.to_string();
 }
 
@@ -261,10 +259,9 @@ TEST(PageCompressionGzip, LevelsOneAndNineWork) {
   const std::string input = compressible_bytes(50000, 9);
   for (int level : {1, 9}) {
     std::string out;
-    ASSERT_TRUE(
-        decompress_page(CompressionCodec::kGzip, compress(CompressionCodec::kGzip, input, level),
-                        input.size(), &out)
-            .is_ok());
+    ASSERT_TRUE(decompress_page(CompressionCodec::kGzip,
+                                compress(CompressionCodec::kGzip, input, level), input.size(), &out)
+                    .is_ok());
     EXPECT_TRUE(out == input);
   }
 }
@@ -309,10 +306,9 @@ TEST(PageCompressionZstd, LevelsOneAndNineteenWork) {
   const std::string input = compressible_bytes(50000, 9);
   for (int level : {1, 19}) {
     std::string out;
-    ASSERT_TRUE(
-        decompress_page(CompressionCodec::kZstd, compress(CompressionCodec::kZstd, input, level),
-                        input.size(), &out)
-            .is_ok());
+    ASSERT_TRUE(decompress_page(CompressionCodec::kZstd,
+                                compress(CompressionCodec::kZstd, input, level), input.size(), &out)
+                    .is_ok());
     EXPECT_TRUE(out == input);
   }
 }
@@ -428,8 +424,7 @@ TEST(PageCompressionUnsupported, UnknownCodecIsUnsupported) {
 
 TEST(PageCompressionUnsupported, CompressingLzoIsUnsupported) {
   std::string out;
-  EXPECT_EQ(compress_page(CompressionCodec::kLzo, "abc", 0, &out).code(),
-            StatusCode::kUnsupported);
+  EXPECT_EQ(compress_page(CompressionCodec::kLzo, "abc", 0, &out).code(), StatusCode::kUnsupported);
   EXPECT_EQ(compress_page(CompressionCodec::kBrotli, "abc", 0, &out).code(),
             StatusCode::kUnsupported);
 }
@@ -467,9 +462,8 @@ void decompress_every_page(const std::string& name, PageTally* tally) {
               file.size()) {
         continue;
       }
-      const std::string_view pages =
-          std::string_view(file).substr(static_cast<size_t>(start),
-                                        static_cast<size_t>(meta.total_compressed_size));
+      const std::string_view pages = std::string_view(file).substr(
+          static_cast<size_t>(start), static_cast<size_t>(meta.total_compressed_size));
       size_t pos = 0;
       while (pos < pages.size()) {
         size_t header_size = 0;
@@ -481,8 +475,8 @@ void decompress_every_page(const std::string& name, PageTally* tally) {
                                     std::to_string(start + pos));
           break;
         }
-        std::string_view body = pages.substr(pos + header_size,
-                                             static_cast<size_t>(header->compressed_page_size));
+        std::string_view body =
+            pages.substr(pos + header_size, static_cast<size_t>(header->compressed_page_size));
         size_t declared = static_cast<size_t>(header->uncompressed_page_size);
         CompressionCodec codec = meta.codec;
         if (header->data_page_header_v2) {
