@@ -111,6 +111,9 @@ struct ParquetWriter::Impl {
       const double want = static_cast<double>(left) / bytes_per_row + 1;
       rows = want >= static_cast<double>(kMaxSliceRows) ? kMaxSliceRows : static_cast<size_t>(want);
     }
+    const uint64_t held = static_cast<uint64_t>(buffered_rows);
+    const uint64_t rows_left = options.row_group_rows > held ? options.row_group_rows - held : 1;
+    rows = std::min<size_t>(rows, static_cast<size_t>(std::min<uint64_t>(rows_left, kMaxSliceRows)));
     return std::clamp<size_t>(rows, 1, std::min(remaining, kMaxSliceRows));
   }
 
@@ -290,7 +293,8 @@ util::Status ParquetWriter::write(const RowBatch& batch) {
     const size_t end = row + w.slice_rows(batch.num_rows - row);
     if (Status st = w.write_rows(batch, row, end); !st.is_ok()) return w.fail(st);
     row = end;
-    if (w.buffered_bytes() >= w.options.row_group_bytes) {
+    if (w.buffered_bytes() >= w.options.row_group_bytes ||
+        static_cast<uint64_t>(w.buffered_rows) >= w.options.row_group_rows) {
       if (Status st = w.flush_row_group(); !st.is_ok()) return w.fail(st);
     }
   }

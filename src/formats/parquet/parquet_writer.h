@@ -45,6 +45,10 @@ struct WriterOptions {
   CompressionCodec codec = CompressionCodec::kSnappy;
   int compression_level = 0;                    // 0: the codec's default
   uint64_t row_group_bytes = 128ull << 20;      // encoded bytes before a row group is cut
+  // Rows before a row group is cut: row groups of ~128Ki rows keep a
+  // reader's working set small (DuckDB writes 122,880) and give statistics
+  // a useful grain.
+  uint64_t row_group_rows = 128ull << 10;
   uint64_t data_page_bytes = 1ull << 20;        // target size of a data page
   bool dictionary = true;                       // try dictionary encoding first (not BOOLEAN)
   uint64_t dictionary_page_bytes = 1ull << 20;  // fallback to PLAIN past this

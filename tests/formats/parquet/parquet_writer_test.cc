@@ -446,7 +446,9 @@ TEST_F(ParquetWriterTest, AllNullColumnHasNoDictionaryAndOnlyNullCount) {
 }
 
 TEST_F(ParquetWriterTest, PagesOfTinyEntriesAreCutByCount) {
-  auto w = open("/out/count.parquet", {root(1), leaf("x", Type::kInt32, Rep::kOptional)});
+  WriterOptions options;
+  options.row_group_rows = size_t{1} << 22;  // one row group holding every row
+  auto w = open("/out/count.parquet", {root(1), leaf("x", Type::kInt32, Rep::kOptional)}, options);
   ASSERT_TRUE(w);
   const size_t n = (size_t{1} << 20) + 100000;
   ValueArray x = leaf_array(Type::kInt32);
@@ -463,6 +465,23 @@ TEST_F(ParquetWriterTest, PagesOfTinyEntriesAreCutByCount) {
   EXPECT_LE(pages[0].header.data_page_header->num_values, (1 << 20) + 4096);
   EXPECT_EQ(meta.row_groups[0].columns[0].meta_data->statistics->null_count,
             static_cast<int64_t>(n));
+}
+
+TEST_F(ParquetWriterTest, RowGroupsAreCutByRows) {
+  WriterOptions options;
+  options.row_group_rows = 1000;
+  auto w = open("/out/rows.parquet", {root(1), leaf("x", Type::kInt32, Rep::kRequired)}, options);
+  ASSERT_TRUE(w);
+  ValueArray x = leaf_array(Type::kInt32);
+  x.length = 2500;
+  x.values.i32.assign(2500, 7);
+  ASSERT_TRUE(w->write(batch_of({x})).is_ok());
+  ASSERT_TRUE(w->close().is_ok());
+  const FileMetaData meta = footer_of("/out/rows.parquet");
+  ASSERT_EQ(meta.row_groups.size(), 3u);
+  EXPECT_EQ(meta.row_groups[0].num_rows, 1000);
+  EXPECT_EQ(meta.row_groups[1].num_rows, 1000);
+  EXPECT_EQ(meta.row_groups[2].num_rows, 500);
 }
 
 TEST_F(ParquetWriterTest, DictionaryFallsBackToPlainPastTheLimit) {
