@@ -134,34 +134,30 @@ Status InMemoryFileSystem::check_parent_locked(const std::string& path,
   return missing(what, path, "check that the directory exists");
 }
 
+Result<std::shared_ptr<InMemoryFileSystem::Node>> InMemoryFileSystem::open_locked(
+    const std::string& path) const {
+  const auto it = files_.find(path);
+  if (it != files_.end()) return it->second;
+  if (is_dir_locked(path)) {
+    return Status::io_error(fmt::format("io: cannot open {} (Is a directory): check the path", path));
+  }
+  return missing("cannot open", path, "check the path");
+}
+
 Result<std::unique_ptr<SequentialFile>> InMemoryFileSystem::open_sequential(
     const std::string& raw_path) {
   const std::string path = normalize(raw_path);
   std::lock_guard lock(mu_);
-  const auto it = files_.find(path);
-  if (it == files_.end()) {
-    if (is_dir_locked(path)) {
-      return Status::io_error(
-          fmt::format("io: cannot open {} (Is a directory): check the path", path));
-    }
-    return missing("cannot open", path, "check the path");
-  }
-  return std::unique_ptr<SequentialFile>(new MemSequentialFile(path, it->second, mu_));
+  MEDALLION_ASSIGN_OR_RETURN(NodePtr node, open_locked(path));
+  return std::unique_ptr<SequentialFile>(new MemSequentialFile(path, std::move(node), mu_));
 }
 
 Result<std::unique_ptr<RandomAccessFile>> InMemoryFileSystem::open_random_access(
     const std::string& raw_path) {
   const std::string path = normalize(raw_path);
   std::lock_guard lock(mu_);
-  const auto it = files_.find(path);
-  if (it == files_.end()) {
-    if (is_dir_locked(path)) {
-      return Status::io_error(
-          fmt::format("io: cannot open {} (Is a directory): check the path", path));
-    }
-    return missing("cannot open", path, "check the path");
-  }
-  return std::unique_ptr<RandomAccessFile>(new MemRandomAccessFile(path, it->second->data));
+  MEDALLION_ASSIGN_OR_RETURN(NodePtr node, open_locked(path));
+  return std::unique_ptr<RandomAccessFile>(new MemRandomAccessFile(path, node->data));
 }
 
 Result<std::unique_ptr<WritableFile>> InMemoryFileSystem::create_writable(

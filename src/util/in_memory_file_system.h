@@ -65,6 +65,8 @@ class InMemoryFileSystem final : public FileSystem {
 
  private:
   bool is_dir_locked(const std::string& path) const;
+  // The file at a normalized path, for opening it.
+  Result<std::shared_ptr<Node>> open_locked(const std::string& path) const;
   Status check_parent_locked(const std::string& path, std::string_view what) const;
   Status move_locked(const std::string& from, const std::string& to, bool replace);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace medallion::parquet {
@@ -175,8 +176,22 @@ util::Status RleHybridDecoder::decode(uint32_t* out, size_t count) {
     if (in_rle_) {
       for (size_t i = 0; i < n; ++i) out[done + i] = rle_value_;
     } else {
+      // One unaligned 8-byte load per value while 8 bytes remain in the run
+      // (a value of <= 32 bits starting at any bit of a byte fits in them).
+      static_assert(std::endian::native == std::endian::little);
+      const uint8_t* run_end = reinterpret_cast<const uint8_t*>(data_.data()) + pos_;
+      const uint64_t mask = (uint64_t{1} << bit_width_) - 1;
+      const uint64_t width = static_cast<uint64_t>(bit_width_);
       for (size_t i = 0; i < n; ++i) {
-        out[done + i] = static_cast<uint32_t>(read_bit_packed(packed_, packed_index_ + i, bit_width_));
+        const uint64_t bit = (packed_index_ + i) * width;
+        const uint8_t* p = packed_ + (bit >> 3);
+        if (run_end - p >= 8) {
+          uint64_t word;
+          std::memcpy(&word, p, 8);
+          out[done + i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+        } else {
+          out[done + i] = static_cast<uint32_t>(read_bit_packed(packed_, packed_index_ + i, bit_width_));
+        }
       }
       packed_index_ += n;
     }
