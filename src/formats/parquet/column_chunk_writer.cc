@@ -38,6 +38,10 @@ constexpr size_t kMaxPageEntries = size_t{1} << 20;
 constexpr size_t kMaxGroupsPerRun = size_t{1} << 20;
 // Dictionary indices must fit 31 bits for the RLE hybrid's 32-bit values.
 constexpr size_t kMaxDictionaryEntries = size_t{1} << 31;
+// After this many dictionary-encoded values, a chunk whose values are mostly
+// distinct (more than half) goes PLAIN: ids and timestamps gain nothing from
+// a dictionary, and both the writer and the reader pay for it.
+constexpr uint64_t kCardinalityProbeValues = 16384;
 
 // Buffers that grow without zero-filling what is about to be overwritten.
 template <typename T>
@@ -650,6 +654,7 @@ class TypedColumnChunkWriter final : public ColumnChunkWriter {
     plain_pages_ = 0;
     dictionary_.clear();
     dictionary_mode_ = options_.dictionary && !kBool;
+    dictionary_values_ = 0;
     stats_.reset();
     clear_page();
   }
@@ -698,6 +703,7 @@ class TypedColumnChunkWriter final : public ColumnChunkWriter {
         out[i] = dictionary_.insert(key, ahead[i % 16], &inserted);
         if (inserted) Traits::stat(stats_, Traits::get(values, slots[i]));
       }
+      dictionary_values_ += count;
       return;
     }
     if constexpr (kBool) {
@@ -771,10 +777,12 @@ class TypedColumnChunkWriter final : public ColumnChunkWriter {
       bytes_per_entry_ = std::max(
           1.0 / 8, static_cast<double>(page_estimate()) / static_cast<double>(page_entries_));
     }
+    const bool mostly_distinct = dictionary_values_ >= kCardinalityProbeValues &&
+                                 2 * static_cast<uint64_t>(dictionary_.size()) > dictionary_values_;
     if (dictionary_mode_ && (dictionary_.plain_bytes() >
                                  std::min({options_.dictionary_page_bytes,
                                            options_.max_dictionary_bytes, kMaxDictionaryBytes}) ||
-                             dictionary_.size() >= kMaxDictionaryEntries)) {
+                             dictionary_.size() >= kMaxDictionaryEntries || mostly_distinct)) {
       MEDALLION_RETURN_IF_ERROR(finish_page());
       dictionary_mode_ = false;
       return Status::ok();
@@ -858,6 +866,7 @@ class TypedColumnChunkWriter final : public ColumnChunkWriter {
   int32_t dictionary_pages_ = 0;
   int32_t plain_pages_ = 0;
   bool dictionary_mode_ = true;
+  uint64_t dictionary_values_ = 0;  // values encoded with the dictionary in this chunk
   Dictionary dictionary_;
   ColumnStatistics stats_;
 

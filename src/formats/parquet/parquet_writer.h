@@ -13,8 +13,9 @@
 // for BYTE_ARRAY/FIXED_LEN_BYTE_ARRAY, IEEE for FLOAT/DOUBLE without NaNs.
 //
 // A row group is cut once its buffered, encoded size reaches
-// options.row_group_bytes (checked between slices of at most 64Ki rows, so a
-// large batch spans row groups; a row never does). Each row group's column
+// options.row_group_bytes or it holds options.row_group_rows rows (checked
+// between slices of at most 64Ki rows, so a large batch spans row groups; a
+// row never does). Each row group's column
 // chunks are buffered in memory until it is written. The file is written to
 // "<path>.tmp-<16 hex digits>" (created exclusively) and renamed to `path`
 // only by a successful close(), after an fsync, followed by an fsync of the
