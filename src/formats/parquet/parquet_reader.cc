@@ -88,8 +88,8 @@ util::Result<std::vector<size_t>> ParquetReader::resolve_fields(
 util::Result<RowBatch> ParquetReader::read_row_group(size_t index,
                                                      const std::vector<size_t>& fields) const {
   if (index >= metadata_.row_groups.size()) {
-    return Status::invalid_argument(fmt::format("parquet: row group {} of {} ({} has {})", index,
-                                                path_, path_, metadata_.row_groups.size()));
+    return Status::invalid_argument(fmt::format("parquet: no row group {} ({} has {})", index,
+                                                path_, metadata_.row_groups.size()));
   }
   const RowGroup& rg = metadata_.row_groups[index];
   const auto& columns = schema_.columns();
@@ -101,7 +101,8 @@ util::Result<RowBatch> ParquetReader::read_row_group(size_t index,
   std::string bytes;
   for (size_t field_index : fields) {
     if (field_index >= schema_.num_fields()) {
-      return Status::invalid_argument(fmt::format("parquet: field {} of {} does not exist", field_index, path_));
+      return Status::invalid_argument(
+          fmt::format("parquet: no field {} ({} has {})", field_index, path_, schema_.num_fields()));
     }
     const ValueNode& field = schema_.field(field_index);
     std::vector<ColumnChunkData> chunks;

@@ -42,7 +42,7 @@ class Assembler {
     }
     switch (node.kind) {
       case ValueKind::kLeaf:
-        fill_leaf(node, array, chunk, slots, column);
+        fill_leaf(array, chunk, slots, column);
         return Status::ok();
       case ValueKind::kStruct:
         for (size_t i = 0; i < node.children.size(); ++i) {
@@ -94,9 +94,8 @@ class Assembler {
     return Status::ok();
   }
 
-  static void fill_leaf(const ValueNode& node, ValueArray& array, ColumnChunkData& chunk,
-                        const Slots& slots, const ColumnDescriptor& column) {
-    (void)node;
+  static void fill_leaf(ValueArray& array, ColumnChunkData& chunk, const Slots& slots,
+                        const ColumnDescriptor& column) {
     LeafValues& from = chunk.values;
     const int16_t max_def = column.max_def_level;
     const int16_t* def = chunk.def_levels.empty() ? nullptr : chunk.def_levels.data();
