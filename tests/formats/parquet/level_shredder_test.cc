@@ -8,35 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "schema_builders.h"
+
 namespace medallion::parquet {
 namespace {
 
 using Rep = FieldRepetitionType;
+using testing::group;
+using testing::leaf;
+using testing::root;
 
-SchemaElement root(int children) {
-  SchemaElement e;
-  e.name = "schema";
-  e.num_children = children;
-  return e;
-}
-
-SchemaElement leaf(std::string name, Type type, Rep rep) {
-  SchemaElement e;
-  e.name = std::move(name);
-  e.type = type;
-  e.repetition_type = rep;
-  return e;
-}
-
-SchemaElement group(std::string name, int children, Rep rep,
-                    std::optional<ConvertedType> converted = std::nullopt) {
-  SchemaElement e;
-  e.name = std::move(name);
-  e.num_children = children;
-  e.repetition_type = rep;
-  e.converted_type = converted;
-  return e;
-}
 
 SchemaTree tree_of(const std::vector<SchemaElement>& elements) {
   auto tree = SchemaTree::make(elements, "test");

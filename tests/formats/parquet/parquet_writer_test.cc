@@ -26,47 +26,22 @@
 #include "formats/parquet/value_json.h"
 #include "util/in_memory_file_system.h"
 
+#include "schema_builders.h"
+
 namespace medallion::parquet {
 namespace {
 
 using Rep = FieldRepetitionType;
+using testing::group;
+using testing::leaf;
+using testing::root;
+using testing::string_leaf;
 using util::InMemoryFileSystem;
 using util::Status;
 using util::StatusCode;
 
 // ----------------------------------------------------------- schema help --
 
-SchemaElement root(int children) {
-  SchemaElement e;
-  e.name = "schema";
-  e.num_children = children;
-  return e;
-}
-
-SchemaElement leaf(std::string name, Type type, Rep rep) {
-  SchemaElement e;
-  e.name = std::move(name);
-  e.type = type;
-  e.repetition_type = rep;
-  return e;
-}
-
-SchemaElement string_leaf(std::string name, Rep rep) {
-  SchemaElement e = leaf(std::move(name), Type::kByteArray, rep);
-  e.converted_type = ConvertedType::kUtf8;
-  e.logical_type = LogicalType::of(LogicalTypeKind::kString);
-  return e;
-}
-
-SchemaElement group(std::string name, int children, Rep rep,
-                    std::optional<ConvertedType> converted = std::nullopt) {
-  SchemaElement e;
-  e.name = std::move(name);
-  e.num_children = children;
-  e.repetition_type = rep;
-  e.converted_type = converted;
-  return e;
-}
 
 // ------------------------------------------------------------ array help --
 
