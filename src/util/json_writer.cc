@@ -8,8 +8,15 @@ namespace medallion::util {
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p != end) {
+    // Clean runs are appended whole; only '"', '\\' and bytes < 0x20 escape.
+    const char* run = p;
+    while (p != end && static_cast<unsigned char>(*p) >= 0x20 && *p != '"' && *p != '\\') ++p;
+    out.append(run, static_cast<size_t>(p - run));
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p++);
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -19,13 +26,9 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\b': out.append("\\b"); break;
       case '\f': out.append("\\f"); break;
       default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
   }
   out.push_back('"');

@@ -53,7 +53,10 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// Appends s as a JSON string literal (with quotes) to out.
+// Appends s as a JSON string literal (with quotes) to out, escaped as
+// ECMAScript JSON.stringify does: \" \\ \b \t \n \f \r, other bytes below
+// 0x20 as \u00xx (lower-case hex); '/', 0x7f and bytes >= 0x80 raw (invalid
+// UTF-8 passes through unchanged).
 void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace medallion::util

@@ -10,6 +10,7 @@
 
 #include "formats/parquet/json_number.h"
 #include "util/civil_time.h"
+#include "util/json_writer.h"
 
 namespace medallion::parquet {
 namespace {
@@ -421,53 +422,11 @@ void append_uuid(std::string_view bytes, std::string* out) {
   out->push_back('"');
 }
 
-// Escaped by JSON.stringify (besides the quote and backslash): bytes < 0x20.
-bool needs_escape(uint8_t c) { return c < 0x20 || c == '"' || c == '\\'; }
 
 }  // namespace
 
 // ----------------------------------------------------------------- public --
 
-void append_json_string(std::string_view utf8, std::string* out) {
-  out->push_back('"');
-  const char* p = utf8.data();
-  const char* const end = p + utf8.size();
-  while (p != end) {
-    const char* run = p;
-    while (p != end && !needs_escape(static_cast<uint8_t>(*p))) ++p;
-    out->append(run, static_cast<size_t>(p - run));
-    if (p == end) break;
-    const auto c = static_cast<uint8_t>(*p++);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHexDigits[c >> 4]);
-        out->push_back(kHexDigits[c & 15]);
-    }
-  }
-  out->push_back('"');
-}
 
 int64_t int96_to_micros(const Int96& value) {
   uint64_t nanos_bits = 0;
@@ -585,7 +544,7 @@ void append_leaf_json(const ColumnDescriptor& column, const LeafValues& values, 
       return;
     }
     case Style::kString:
-      append_json_string(values.bytes.value(i), out);
+      util::append_json_string(*out, values.bytes.value(i));
       return;
     case Style::kHex:
       break;
@@ -639,7 +598,7 @@ void append_value_json(const ValueNode& node, const std::vector<ColumnDescriptor
       out->push_back('{');
       for (size_t f = 0; f < node.children.size(); ++f) {
         if (f > 0) out->push_back(',');
-        append_json_string(node.children[f].name, out);
+        util::append_json_string(*out, node.children[f].name);
         out->push_back(':');
         append_value_json(node.children[f], columns, array.children[f], i, out);
       }
@@ -685,7 +644,7 @@ void append_row_json(const ValueNode& root, const std::vector<ColumnDescriptor>&
   for (size_t c = 0; c < batch.fields.size(); ++c) {
     const ValueNode& field = root.children[batch.fields[c]];
     if (c > 0) out->push_back(',');
-    append_json_string(field.name, out);
+    util::append_json_string(*out, field.name);
     out->push_back(':');
     append_value_json(field, columns, batch.columns[c], row, out);
   }

@@ -23,7 +23,7 @@
 //     BYTE_ARRAY, FLBA)         digits: "-0.05", "7"; big-endian two's
 //                               complement of any length for byte storage
 //   STRING/UTF8, ENUM, JSON     the bytes as a JSON string (see
-//                               append_json_string)
+//                               util::append_json_string)
 //   BSON, INTERVAL, plain binary lower-case hex of the bytes: "0a0b", ""
 //   UUID (FLBA(16))             "00112233-4455-6677-8899-aabbccddeeff"
 //   DATE                        "YYYY-MM-DD"
@@ -86,13 +86,7 @@ void append_rows_jsonl(const ValueNode& root, const std::vector<ColumnDescriptor
                        const RowBatch& batch, std::string* out);
 void append_rows_jsonl(const SchemaTree& schema, const RowBatch& batch, std::string* out);
 
-// `utf8` as a JSON string literal, escaped as ECMAScript JSON.stringify does:
-// \" \\ \b \t \n \f \r, other bytes below 0x20 as \u00xx (lower-case hex);
-// '/', 0x7f and every byte >= 0x80 raw. Bytes that are not valid UTF-8 are
-// passed through unchanged (JSON.stringify would have seen U+FFFD from a
-// decoder; we do not guess), so the output is only valid UTF-8 when the
-// input is.
-void append_json_string(std::string_view utf8, std::string* out);
+// Strings are escaped by util::append_json_string (util/json_writer.h).
 
 // ---- building blocks, also used outside row rendering.
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "util/json_writer.h"
+
 namespace medallion::parquet {
 namespace {
 
@@ -95,7 +97,7 @@ std::string i64_as(std::optional<ConvertedType> ct, std::optional<LogicalType> l
 
 std::string json_string(std::string_view s) {
   std::string out;
-  append_json_string(s, &out);
+  util::append_json_string(out, s);
   return out;
 }
 
