@@ -16,6 +16,7 @@
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
 #include "formats/parquet/value_array.h"
+#include "schema_builders.h"
 
 namespace medallion::parquet::testing {
 
@@ -62,39 +63,17 @@ class RandomTableMaker {
       add_leaf(out, name, repetition());
     } else if (kind == 6 || kind == 7) {  // struct
       const int children = 1 + pick(3);
-      SchemaElement g;
-      g.name = name;
-      g.repetition_type = repetition();
-      g.num_children = children;
-      out->push_back(g);
+      out->push_back(group(name, children, repetition()));
       for (int i = 0; i < children; ++i) add_field(out, name + "_f" + std::to_string(i), depth + 1);
     } else if (kind == 8) {  // LIST
-      SchemaElement g;
-      g.name = name;
-      g.repetition_type = repetition();
-      g.num_children = 1;
-      g.converted_type = ConvertedType::kList;
-      g.logical_type = LogicalType::of(LogicalTypeKind::kList);
-      out->push_back(g);
-      SchemaElement list;
-      list.name = "list";
-      list.repetition_type = FieldRepetitionType::kRepeated;
-      list.num_children = 1;
-      out->push_back(list);
+      out->push_back(group(name, 1, repetition(), ConvertedType::kList));
+      out->back().logical_type = LogicalType::of(LogicalTypeKind::kList);
+      out->push_back(group("list", 1, FieldRepetitionType::kRepeated));
       add_field(out, "element", depth + 1);
     } else {  // MAP
-      SchemaElement g;
-      g.name = name;
-      g.repetition_type = repetition();
-      g.num_children = 1;
-      g.converted_type = ConvertedType::kMap;
-      g.logical_type = LogicalType::of(LogicalTypeKind::kMap);
-      out->push_back(g);
-      SchemaElement kv;
-      kv.name = "key_value";
-      kv.repetition_type = FieldRepetitionType::kRepeated;
-      kv.num_children = 2;
-      out->push_back(kv);
+      out->push_back(group(name, 1, repetition(), ConvertedType::kMap));
+      out->back().logical_type = LogicalType::of(LogicalTypeKind::kMap);
+      out->push_back(group("key_value", 2, FieldRepetitionType::kRepeated));
       SchemaElement key;
       key.name = "key";
       key.repetition_type = FieldRepetitionType::kRequired;
