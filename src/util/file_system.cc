@@ -305,6 +305,13 @@ class PosixFileSystem final : public FileSystem {
     return static_cast<uint64_t>(st.st_size);
   }
 
+  Result<int64_t> modification_time_ms(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0)
+      return os_error(errno, "cannot stat", path, "check the path");
+    return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+  }
+
   Status rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) {
       return os_error(errno, "cannot rename", fmt::format("{} to {}", from, to),

@@ -80,6 +80,8 @@ class FileSystem {
   virtual Status create_dirs(const std::string& path) = 0;
   virtual Result<bool> exists(const std::string& path) = 0;
   virtual Result<uint64_t> file_size(const std::string& path) = 0;
+  // Last modification time of a file, in milliseconds since the epoch.
+  virtual Result<int64_t> modification_time_ms(const std::string& path) = 0;
   // Atomically replaces `to` if it exists.
   virtual Status rename(const std::string& from, const std::string& to) = 0;
   // Atomically moves `from` to `to` only if `to` does not exist; otherwise

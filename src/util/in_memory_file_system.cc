@@ -1,6 +1,7 @@
 #include "util/in_memory_file_system.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -9,7 +10,16 @@ namespace medallion::util {
 struct InMemoryFileSystem::Node {
   std::string data;    // what readers see now
   std::string synced;  // what survives a crash
+  int64_t modified_ms = now_ms();  // wall clock of the last change
+
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
 };
+
+using FileNode = InMemoryFileSystem::Node;
 
 namespace {
 
@@ -88,6 +98,7 @@ class MemWritableFile final : public WritableFile {
     MEDALLION_RETURN_IF_ERROR(check_open());
     std::lock_guard lock(mu_);
     node_->data.append(data);
+    node_->modified_ms = FileNode::now_ms();
     return Status::ok();
   }
   Status sync() override {
@@ -176,6 +187,7 @@ Result<std::unique_ptr<WritableFile>> InMemoryFileSystem::create_writable(
   }
   if (node) {
     node->data.clear();  // truncation is not durable until the next sync
+    node->modified_ms = FileNode::now_ms();
   } else {
     node = std::make_shared<Node>();
   }
@@ -214,6 +226,14 @@ Result<uint64_t> InMemoryFileSystem::file_size(const std::string& raw_path) {
     return missing("cannot stat", path, "check the path");
   }
   return static_cast<uint64_t>(it->second->data.size());
+}
+
+Result<int64_t> InMemoryFileSystem::modification_time_ms(const std::string& raw_path) {
+  const std::string path = normalize(raw_path);
+  std::lock_guard lock(mu_);
+  const auto it = files_.find(path);
+  if (it == files_.end()) return missing("cannot stat", path, "check the path");
+  return it->second->modified_ms;
 }
 
 Status InMemoryFileSystem::move_locked(const std::string& from, const std::string& to,
@@ -503,6 +523,11 @@ Result<bool> FaultInjectingFileSystem::exists(const std::string& path) {
 Result<uint64_t> FaultInjectingFileSystem::file_size(const std::string& path) {
   MEDALLION_RETURN_IF_ERROR(check(FsOp::kFileSize, path));
   return base_.file_size(path);
+}
+
+Result<int64_t> FaultInjectingFileSystem::modification_time_ms(const std::string& path) {
+  MEDALLION_RETURN_IF_ERROR(check(FsOp::kFileSize, path));
+  return base_.modification_time_ms(path);
 }
 
 Status FaultInjectingFileSystem::rename(const std::string& from, const std::string& to) {

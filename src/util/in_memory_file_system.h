@@ -48,6 +48,7 @@ class InMemoryFileSystem final : public FileSystem {
   Status create_dirs(const std::string& path) override;
   Result<bool> exists(const std::string& path) override;
   Result<uint64_t> file_size(const std::string& path) override;
+  Result<int64_t> modification_time_ms(const std::string& path) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status rename_no_replace(const std::string& from, const std::string& to) override;
   Status remove_file(const std::string& path) override;
@@ -86,7 +87,7 @@ enum class FsOp {
   kClose,
   kCreateDirs,
   kExists,
-  kFileSize,
+  kFileSize,  // file_size and modification_time_ms
   kRename,
   kRenameNoReplace,
   kRemoveFile,
@@ -119,6 +120,7 @@ class FaultInjectingFileSystem final : public FileSystem {
   Status create_dirs(const std::string& path) override;
   Result<bool> exists(const std::string& path) override;
   Result<uint64_t> file_size(const std::string& path) override;
+  Result<int64_t> modification_time_ms(const std::string& path) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status rename_no_replace(const std::string& from, const std::string& to) override;
   Status remove_file(const std::string& path) override;

@@ -61,4 +61,67 @@ ValueArray make_empty_array(const ValueNode& node, const std::vector<ColumnDescr
   return array;
 }
 
+namespace {
+
+template <typename T>
+void retain(std::vector<T>& values, const std::vector<uint8_t>& keep) {
+  if (values.empty()) return;
+  size_t out = 0;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i]) values[out++] = values[i];
+  }
+  values.resize(out);
+}
+
+}  // namespace
+
+void retain_rows(ValueArray* array, const std::vector<uint8_t>& keep) {
+  size_t kept = 0;
+  for (uint8_t k : keep) kept += k != 0;
+  if (kept == array->length) return;
+  retain(array->validity, keep);
+  switch (array->kind) {
+    case ValueKind::kLeaf: {
+      LeafValues& v = array->values;
+      switch (v.type) {
+        case Type::kBoolean: retain(v.bools, keep); break;
+        case Type::kInt32: retain(v.i32, keep); break;
+        case Type::kInt64: retain(v.i64, keep); break;
+        case Type::kInt96: retain(v.i96, keep); break;
+        case Type::kFloat: retain(v.f32, keep); break;
+        case Type::kDouble: retain(v.f64, keep); break;
+        case Type::kByteArray:
+        case Type::kFixedLenByteArray: {
+          ByteArrays out;
+          out.offsets.reserve(kept + 1);
+          for (size_t i = 0; i < keep.size(); ++i) {
+            if (keep[i]) out.append(v.bytes.value(i));
+          }
+          v.bytes = std::move(out);
+          break;
+        }
+      }
+      break;
+    }
+    case ValueKind::kStruct:
+      for (ValueArray& child : array->children) retain_rows(&child, keep);
+      break;
+    case ValueKind::kList:
+    case ValueKind::kMap: {
+      const std::vector<int64_t> offsets = std::move(array->offsets);
+      std::vector<uint8_t> child_keep(static_cast<size_t>(offsets.back()), 0);
+      array->offsets.assign(1, 0);
+      array->offsets.reserve(kept + 1);
+      for (size_t i = 0; i < keep.size(); ++i) {
+        if (!keep[i]) continue;
+        for (int64_t k = offsets[i]; k < offsets[i + 1]; ++k) child_keep[static_cast<size_t>(k)] = 1;
+        array->offsets.push_back(array->offsets.back() + (offsets[i + 1] - offsets[i]));
+      }
+      for (ValueArray& child : array->children) retain_rows(&child, child_keep);
+      break;
+    }
+  }
+  array->length = kept;
+}
+
 }  // namespace medallion::parquet

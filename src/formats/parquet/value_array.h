@@ -65,6 +65,10 @@ struct ValueArray {
 // An empty array of the shape of `node` (leaf types from `columns`).
 ValueArray make_empty_array(const ValueNode& node, const std::vector<ColumnDescriptor>& columns);
 
+// Keeps the slots i with keep[i] != 0 (keep has array->length entries),
+// dropping the others with everything nested under them.
+void retain_rows(ValueArray* array, const std::vector<uint8_t>& keep);
+
 // The rows of a projection: columns[i] is the top-level field fields[i]
 // (an index into SchemaTree::root().children), each of num_rows slots.
 struct RowBatch {
