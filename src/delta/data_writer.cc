@@ -1,0 +1,365 @@
+#include "delta/data_writer.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+#include <random>
+
+#include "delta/column_conform.h"
+#include "delta/file_stats_writer.h"
+#include "delta/partition_value.h"
+#include "delta/scalar.h"
+
+namespace medallion::delta {
+namespace {
+
+std::string_view codec_extension(parquet::CompressionCodec codec) {
+  switch (codec) {
+    case parquet::CompressionCodec::kUncompressed: return "";
+    case parquet::CompressionCodec::kSnappy: return ".snappy";
+    case parquet::CompressionCodec::kGzip: return ".gz";
+    case parquet::CompressionCodec::kLzo: return ".lzo";
+    case parquet::CompressionCodec::kBrotli: return ".br";
+    case parquet::CompressionCodec::kLz4: return ".lz4";
+    case parquet::CompressionCodec::kZstd: return ".zstd";
+    case parquet::CompressionCodec::kLz4Raw: return ".lz4raw";
+  }
+  return "";
+}
+
+Int128 big_endian_to_int128(std::string_view bytes) {
+  if (bytes.empty()) return 0;
+  Int128 v = static_cast<int8_t>(bytes[0]) < 0 ? -1 : 0;
+  for (char c : bytes) {
+    v = static_cast<Int128>((static_cast<unsigned __int128>(v) << 8) | static_cast<uint8_t>(c));
+  }
+  return v;
+}
+
+// The value of slot `row` of a partition column's leaf array.
+util::Result<Scalar> leaf_scalar(const DataType& type, const parquet::ValueArray& array, size_t row,
+                                 const std::string& column) {
+  if (array.is_null(row)) return Scalar::null_of(type);
+  const parquet::LeafValues& v = array.values;
+  auto bad = [&] {
+    return util::Status::invalid_argument(fmt::format(
+        "delta: partition column {} is not stored as its type {} in the batch: pass canonical "
+        "storage (to_parquet_schema(schema, kNone))",
+        column, type.to_string()));
+  };
+  auto need = [&](parquet::Type t) { return v.type == t && row < v.size(); };
+  switch (type.kind) {
+    case TypeKind::kBoolean:
+      if (!need(parquet::Type::kBoolean)) return bad();
+      return Scalar::of_boolean(v.bools[row] != 0);
+    case TypeKind::kByte:
+      if (!need(parquet::Type::kInt32)) return bad();
+      return Scalar::of_byte(static_cast<int8_t>(v.i32[row]));
+    case TypeKind::kShort:
+      if (!need(parquet::Type::kInt32)) return bad();
+      return Scalar::of_short(static_cast<int16_t>(v.i32[row]));
+    case TypeKind::kInteger:
+      if (!need(parquet::Type::kInt32)) return bad();
+      return Scalar::of_integer(v.i32[row]);
+    case TypeKind::kDate:
+      if (!need(parquet::Type::kInt32)) return bad();
+      return Scalar::of_date(v.i32[row]);
+    case TypeKind::kLong:
+      if (!need(parquet::Type::kInt64)) return bad();
+      return Scalar::of_long(v.i64[row]);
+    case TypeKind::kTimestamp:
+      if (!need(parquet::Type::kInt64)) return bad();
+      return Scalar::of_timestamp(v.i64[row]);
+    case TypeKind::kTimestampNtz:
+      if (!need(parquet::Type::kInt64)) return bad();
+      return Scalar::of_timestamp_ntz(v.i64[row]);
+    case TypeKind::kFloat:
+      if (!need(parquet::Type::kFloat)) return bad();
+      return Scalar::of_float(v.f32[row]);
+    case TypeKind::kDouble:
+      if (!need(parquet::Type::kDouble)) return bad();
+      return Scalar::of_double(v.f64[row]);
+    case TypeKind::kDecimal:
+      if (need(parquet::Type::kInt32)) return Scalar::of_decimal(v.i32[row], type.precision, type.scale);
+      if (need(parquet::Type::kInt64)) return Scalar::of_decimal(v.i64[row], type.precision, type.scale);
+      if (need(parquet::Type::kFixedLenByteArray)) {
+        return Scalar::of_decimal(big_endian_to_int128(v.bytes.value(row)), type.precision, type.scale);
+      }
+      return bad();
+    case TypeKind::kString:
+      if (!need(parquet::Type::kByteArray)) return bad();
+      return Scalar::of_string(std::string(v.bytes.value(row)));
+    case TypeKind::kBinary:
+      if (!need(parquet::Type::kByteArray)) return bad();
+      return Scalar::of_binary(std::string(v.bytes.value(row)));
+    default:
+      return bad();
+  }
+}
+
+void take_leaf(const parquet::LeafValues& in, const std::vector<size_t>& idx, parquet::LeafValues* out) {
+  out->reserve(idx.size());
+  switch (in.type) {
+    case parquet::Type::kBoolean:
+      for (size_t i : idx) out->bools.push_back(in.bools[i]);
+      break;
+    case parquet::Type::kInt32:
+      for (size_t i : idx) out->i32.push_back(in.i32[i]);
+      break;
+    case parquet::Type::kInt64:
+      for (size_t i : idx) out->i64.push_back(in.i64[i]);
+      break;
+    case parquet::Type::kInt96:
+      for (size_t i : idx) out->i96.push_back(in.i96[i]);
+      break;
+    case parquet::Type::kFloat:
+      for (size_t i : idx) out->f32.push_back(in.f32[i]);
+      break;
+    case parquet::Type::kDouble:
+      for (size_t i : idx) out->f64.push_back(in.f64[i]);
+      break;
+    case parquet::Type::kByteArray:
+    case parquet::Type::kFixedLenByteArray:
+      for (size_t i : idx) out->bytes.append(in.bytes.value(i));
+      break;
+  }
+}
+
+// Checks that `array` has the shape take_rows relies on (lengths, offsets,
+// validity and values sized consistently).
+bool well_formed(const parquet::ValueArray& a) {
+  const size_t n = a.length;
+  if (!a.validity.empty() && a.validity.size() != n) return false;
+  switch (a.kind) {
+    case parquet::ValueKind::kLeaf:
+      return a.values.size() == n;
+    case parquet::ValueKind::kStruct:
+      for (const auto& c : a.children) {
+        if (c.length != n || !well_formed(c)) return false;
+      }
+      return true;
+    case parquet::ValueKind::kList:
+    case parquet::ValueKind::kMap: {
+      if (a.offsets.size() != n + 1 || a.offsets[0] != 0) return false;
+      for (size_t i = 0; i < n; ++i) {
+        if (a.offsets[i + 1] < a.offsets[i]) return false;
+      }
+      if (a.children.empty()) return false;
+      for (const auto& c : a.children) {
+        if (c.length != static_cast<size_t>(a.offsets[n]) || !well_formed(c)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+parquet::ValueArray take_rows(const parquet::ValueArray& array, const std::vector<size_t>& idx) {
+  parquet::ValueArray out;
+  out.kind = array.kind;
+  out.length = idx.size();
+  if (!array.validity.empty()) {
+    out.validity.reserve(idx.size());
+    for (size_t i : idx) out.validity.push_back(array.validity[i]);
+  }
+  switch (array.kind) {
+    case parquet::ValueKind::kLeaf:
+      out.values = parquet::LeafValues(array.values.type);
+      take_leaf(array.values, idx, &out.values);
+      break;
+    case parquet::ValueKind::kStruct:
+      for (const auto& child : array.children) out.children.push_back(take_rows(child, idx));
+      break;
+    case parquet::ValueKind::kList:
+    case parquet::ValueKind::kMap: {
+      std::vector<size_t> inner;
+      out.offsets.reserve(idx.size() + 1);
+      out.offsets.push_back(0);
+      for (size_t i : idx) {
+        for (int64_t j = array.offsets[i]; j < array.offsets[i + 1]; ++j) {
+          inner.push_back(static_cast<size_t>(j));
+        }
+        out.offsets.push_back(static_cast<int64_t>(inner.size()));
+      }
+      for (const auto& child : array.children) out.children.push_back(take_rows(child, inner));
+      break;
+    }
+  }
+  return out;
+}
+
+std::string random_uuid() {
+  thread_local std::mt19937_64 gen{[] {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seq);
+  }()};
+  uint64_t hi = gen();
+  uint64_t lo = gen();
+  hi = (hi & ~uint64_t{0xF000}) | uint64_t{0x4000};                 // version 4
+  lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);        // variant 10xx
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
+                     hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFull);
+}
+
+util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
+                                                    const std::string& table_root,
+                                                    const Schema& schema,
+                                                    const std::vector<std::string>& partition_columns,
+                                                    ColumnMappingMode mode,
+                                                    const parquet::RowBatch& batch,
+                                                    const DataWriterOptions& options) {
+  const std::string where = fmt::format("table {}", table_root);
+  MEDALLION_ASSIGN_OR_RETURN(
+      parquet::SchemaTree full_tree,
+      parquet::SchemaTree::make(to_parquet_schema(schema, ColumnMappingMode::kNone), where));
+  const size_t num_fields = schema.fields.size();
+  if (full_tree.num_fields() != num_fields) {
+    return util::Status::invalid_argument(
+        fmt::format("delta: the schema has no columns to write ({})", where));
+  }
+
+  // The batch column of each schema field.
+  std::vector<const parquet::ValueArray*> column_of(num_fields, nullptr);
+  if (batch.fields.size() != batch.columns.size()) {
+    return util::Status::invalid_argument(fmt::format(
+        "delta: the batch to write has {} field indexes for {} columns ({}): build the batch "
+        "with one index per column",
+        batch.fields.size(), batch.columns.size(), where));
+  }
+  for (size_t k = 0; k < batch.fields.size(); ++k) {
+    if (batch.fields[k] < num_fields) column_of[batch.fields[k]] = &batch.columns[k];
+  }
+  for (size_t f = 0; f < num_fields; ++f) {
+    const parquet::ValueArray* column = column_of[f];
+    if (column == nullptr) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: the batch to write has no column {} ({}): pass every table column, partition "
+          "columns included",
+          schema.fields[f].name, where));
+    }
+    if (column->length != batch.num_rows || column->kind != full_tree.field(f).kind ||
+        !well_formed(*column)) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: the batch's column {} does not have the shape of its type {} with {} rows ({}): "
+          "pass canonical storage over to_parquet_schema(schema, kNone)",
+          schema.fields[f].name, schema.fields[f].type.to_string(), batch.num_rows, where));
+    }
+  }
+
+  // Partition columns and data columns.
+  std::vector<size_t> partition_index;
+  std::vector<bool> is_partition(num_fields, false);
+  std::vector<std::string> partition_names;  // physical
+  for (const std::string& name : partition_columns) {
+    const Field* field = schema.find(name);
+    if (field == nullptr) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: partition column {} is not a column of the schema ({}): name an existing column",
+          name, where));
+    }
+    if (!is_primitive(field->type.kind)) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: partition column {} has the non-primitive type {} ({}): partition by a "
+          "primitive column",
+          name, field->type.to_string(), where));
+    }
+    const auto f = static_cast<size_t>(field - schema.fields.data());
+    if (is_partition[f]) continue;
+    is_partition[f] = true;
+    partition_index.push_back(f);
+    partition_names.push_back(physical_name(*field, mode));
+  }
+  Schema data_schema;
+  std::vector<size_t> data_index;
+  for (size_t f = 0; f < num_fields; ++f) {
+    if (is_partition[f]) continue;
+    data_schema.fields.push_back(schema.fields[f]);
+    data_index.push_back(f);
+  }
+  if (data_schema.fields.empty()) {
+    return util::Status::unsupported(fmt::format(
+        "delta: every column of the table is a partition column ({}): a data file needs at "
+        "least one data column",
+        where));
+  }
+  std::vector<AddFile> adds;
+  if (batch.num_rows == 0) return adds;
+
+  const std::vector<parquet::SchemaElement> file_schema = to_parquet_schema(data_schema, mode);
+  MEDALLION_ASSIGN_OR_RETURN(
+      parquet::SchemaTree data_tree,
+      parquet::SchemaTree::make(to_parquet_schema(data_schema, ColumnMappingMode::kNone), where));
+
+  // Group rows by their serialized partition values, in order of first appearance.
+  using Key = std::vector<std::optional<std::string>>;
+  std::map<Key, size_t> group_of;
+  std::vector<Key> keys;
+  std::vector<std::vector<size_t>> rows;
+  for (size_t r = 0; r < batch.num_rows; ++r) {
+    Key key;
+    key.reserve(partition_index.size());
+    for (size_t f : partition_index) {
+      const Field& field = schema.fields[f];
+      MEDALLION_ASSIGN_OR_RETURN(Scalar value, leaf_scalar(field.type, *column_of[f], r, field.name));
+      key.push_back(serialize_partition_value(value));
+    }
+    auto [it, inserted] = group_of.emplace(key, keys.size());
+    if (inserted) {
+      keys.push_back(std::move(key));
+      rows.emplace_back();
+    }
+    rows[it->second].push_back(r);
+  }
+
+  const size_t target_rows =
+      options.target_file_rows < 1 ? size_t{1} : static_cast<size_t>(options.target_file_rows);
+  const std::string extension =
+      fmt::format("-c000{}.parquet", codec_extension(options.parquet.codec));
+  size_t counter = 0;
+  for (size_t g = 0; g < keys.size(); ++g) {
+    PartitionValues values;
+    for (size_t p = 0; p < partition_names.size(); ++p) values[partition_names[p]] = keys[g][p];
+    std::string dir = partition_names.empty() ? std::string()
+                                              : partition_directory(partition_names, values);
+    const std::string dir_path = dir.empty() ? table_root : table_root + "/" + dir;
+    MEDALLION_RETURN_IF_ERROR(fs.create_dirs(dir_path));
+    const std::vector<size_t>& group_rows = rows[g];
+    for (size_t begin = 0; begin < group_rows.size(); begin += target_rows) {
+      const size_t end = std::min(group_rows.size(), begin + target_rows);
+      std::vector<size_t> idx(group_rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                              group_rows.begin() + static_cast<std::ptrdiff_t>(end));
+      parquet::RowBatch part;
+      part.num_rows = idx.size();
+      for (size_t d = 0; d < data_index.size(); ++d) {
+        part.fields.push_back(d);
+        part.columns.push_back(take_rows(*column_of[data_index[d]], idx));
+      }
+      const std::string name = fmt::format("part-{:05d}-{}{}", counter++, random_uuid(), extension);
+      const std::string relative = dir.empty() ? name : dir + "/" + name;
+      const std::string path = table_root + "/" + relative;
+      MEDALLION_ASSIGN_OR_RETURN(auto writer,
+                                 parquet::ParquetWriter::open(fs, path, file_schema, options.parquet));
+      MEDALLION_RETURN_IF_ERROR(writer->write(part));
+      MEDALLION_RETURN_IF_ERROR(writer->close().status());
+      MEDALLION_ASSIGN_OR_RETURN(uint64_t size, fs.file_size(path));
+
+      FileStatsBuilder stats(data_schema, mode, data_tree);
+      stats.add(part);
+      AddFile add;
+      add.path = uri_encode_path(relative);
+      add.partition_values = values;
+      add.size = static_cast<int64_t>(size);
+      add.modification_time = options.now_ms;
+      add.data_change = true;
+      add.stats = stats.json();
+      adds.push_back(std::move(add));
+    }
+  }
+  return adds;
+}
+
+}  // namespace medallion::delta
