@@ -4,12 +4,12 @@
 
 #include <map>
 #include <optional>
-#include <random>
 
 #include "delta/column_conform.h"
 #include "delta/file_stats_writer.h"
 #include "delta/partition_value.h"
 #include "delta/scalar.h"
+#include "util/random_uuid.h"
 
 namespace medallion::delta {
 namespace {
@@ -191,20 +191,6 @@ parquet::ValueArray take_rows(const parquet::ValueArray& array, const std::vecto
   return out;
 }
 
-std::string random_uuid() {
-  thread_local std::mt19937_64 gen{[] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }()};
-  uint64_t hi = gen();
-  uint64_t lo = gen();
-  hi = (hi & ~uint64_t{0xF000}) | uint64_t{0x4000};                 // version 4
-  lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);        // variant 10xx
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
-                     hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFull);
-}
-
 util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
                                                     const std::string& table_root,
                                                     const Schema& schema,
@@ -338,7 +324,8 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
         part.fields.push_back(d);
         part.columns.push_back(take_rows(*column_of[data_index[d]], idx));
       }
-      const std::string name = fmt::format("part-{:05d}-{}{}", counter++, random_uuid(), extension);
+      const std::string name =
+          fmt::format("part-{:05d}-{}{}", counter++, util::random_uuid(), extension);
       const std::string relative = dir.empty() ? name : dir + "/" + name;
       const std::string path = table_root + "/" + relative;
       MEDALLION_ASSIGN_OR_RETURN(auto writer,

@@ -8,8 +8,8 @@
 // e.g. "date=2024-01-01/region=a%2Fb/part-00000-3f2a...-c000.snappy.parquet"
 //   - partition dirs: partition_directory (partition_value.h), Hive-escaped,
 //     __HIVE_DEFAULT_PARTITION__ for null; none for an unpartitioned table.
-//   - counter: 0, 1, ... over the files of one call; the random UUID makes
-//     names unique across calls and writers.
+//   - counter: 0, 1, ... over the files of one call; the random UUID
+//     (util/random_uuid.h) makes names unique across calls and writers.
 //   - codec extension as parquet-mr names it: snappy, gz, zstd, lz4raw, lz4,
 //     br, lzo; none when uncompressed.
 // Each file holds the data columns only (partition columns live in
@@ -66,8 +66,5 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
 // The rows idx[0], idx[1], ... of `array` (each index < array.length), with
 // everything nested under them.
 parquet::ValueArray take_rows(const parquet::ValueArray& array, const std::vector<size_t>& idx);
-
-// A random (version 4) UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
-std::string random_uuid();
 
 }  // namespace medallion::delta

@@ -85,11 +85,11 @@ struct PrimitiveName {
 };
 
 constexpr PrimitiveName kPrimitiveNames[] = {
-    {"boolean", TypeKind::kBoolean}, {"byte", TypeKind::kByte},
-    {"short", TypeKind::kShort},     {"integer", TypeKind::kInteger},
-    {"long", TypeKind::kLong},       {"float", TypeKind::kFloat},
-    {"double", TypeKind::kDouble},   {"string", TypeKind::kString},
-    {"binary", TypeKind::kBinary},   {"date", TypeKind::kDate},
+    {"boolean", TypeKind::kBoolean},     {"byte", TypeKind::kByte},
+    {"short", TypeKind::kShort},         {"integer", TypeKind::kInteger},
+    {"long", TypeKind::kLong},           {"float", TypeKind::kFloat},
+    {"double", TypeKind::kDouble},       {"string", TypeKind::kString},
+    {"binary", TypeKind::kBinary},       {"date", TypeKind::kDate},
     {"timestamp", TypeKind::kTimestamp}, {"timestamp_ntz", TypeKind::kTimestampNtz},
 };
 
@@ -113,18 +113,18 @@ Result<DataType> parse_primitive(std::string_view name, std::string_view where) 
       "medallion reads boolean, byte, short, integer, long, float, double, decimal(p,s), string, "
       "binary, date, timestamp, timestamp_ntz, struct, array and map columns";
   if (name == "void" || name == "null") {
-    hint = "void columns hold no data; drop the column (e.g. ALTER TABLE ... DROP COLUMN) to "
-           "read the table";
+    hint =
+        "void columns hold no data; drop the column (e.g. ALTER TABLE ... DROP COLUMN) to "
+        "read the table";
   }
-  return Status::unsupported(fmt::format("delta: unsupported type \"{}\" of {}: {}", name, where,
-                                         hint));
+  return Status::unsupported(
+      fmt::format("delta: unsupported type \"{}\" of {}: {}", name, where, hint));
 }
 
 class SchemaParser {
  public:
   // `where` names the value being parsed, e.g. "field 'a.b'".
-  Result<DataType> parse_type(simdjson::dom::element value, const std::string& path,
-                              int depth) {
+  Result<DataType> parse_type(simdjson::dom::element value, const std::string& path, int depth) {
     const std::string where = path.empty() ? std::string("the schema") : "field '" + path + "'";
     if (depth > kMaxNestingDepth) return corrupt(where, "types nest deeper than 64 levels");
     std::string_view name;
@@ -145,8 +145,7 @@ class SchemaParser {
       }
       MEDALLION_ASSIGN_OR_RETURN(DataType element_type,
                                  parse_type(element, field_path(path, "element"), depth + 1));
-      MEDALLION_ASSIGN_OR_RETURN(bool contains_null,
-                                 optional_bool(object, "containsNull", where));
+      MEDALLION_ASSIGN_OR_RETURN(bool contains_null, optional_bool(object, "containsNull", where));
       return DataType::array_of(std::move(element_type), contains_null);
     }
     if (type_name == "map") {
@@ -224,7 +223,8 @@ class SchemaParser {
       if (metadata_object[kColumnMappingPhysicalNameKey].get(entry) == simdjson::SUCCESS) {
         std::string_view physical;
         if (entry.get_string().get(physical) != simdjson::SUCCESS) {
-          return corrupt(where, fmt::format("\"{}\" must be a string", kColumnMappingPhysicalNameKey));
+          return corrupt(where,
+                         fmt::format("\"{}\" must be a string", kColumnMappingPhysicalNameKey));
         }
         field.physical_name = std::string(physical);
       }
@@ -264,12 +264,11 @@ Result<simdjson::dom::element> parse_json(simdjson::dom::parser& parser,
 
 // ---------------------------------------------------------------- writing --
 
-void write_type(const DataType& type, util::JsonWriter& w);
+void write_type(const DataType& type, util::JsonWriter& w, simdjson::dom::parser& parser);
 
 // The metadata object of `field` with the column-mapping keys set from the
 // typed members (see the header).
-std::string field_metadata(const Field& field) {
-  simdjson::dom::parser parser;
+std::string field_metadata(const Field& field, simdjson::dom::parser& parser) {
   const simdjson::padded_string padded(field.metadata_json);
   simdjson::dom::object object;
   const bool parsed = parser.parse(padded).get_object().get(object) == simdjson::SUCCESS;
@@ -281,15 +280,20 @@ std::string field_metadata(const Field& field) {
     simdjson::dom::element entry;
     if (object[kColumnMappingPhysicalNameKey].get(entry) == simdjson::SUCCESS) {
       std::string_view s;
-      if (entry.get_string().get(s) == simdjson::SUCCESS) physical = s; else other_types = true;
+      if (entry.get_string().get(s) == simdjson::SUCCESS)
+        physical = s;
+      else
+        other_types = true;
     }
     if (object[kColumnMappingIdKey].get(entry) == simdjson::SUCCESS) {
       int64_t v = 0;
-      if (entry.get_int64().get(v) == simdjson::SUCCESS) id = v; else other_types = true;
+      if (entry.get_int64().get(v) == simdjson::SUCCESS)
+        id = v;
+      else
+        other_types = true;
     }
-    const bool physical_matches =
-        physical.has_value() == field.physical_name.has_value() &&
-        (!physical || *physical == *field.physical_name);
+    const bool physical_matches = physical.has_value() == field.physical_name.has_value() &&
+                                  (!physical || *physical == *field.physical_name);
     if (!other_types && physical_matches && id == field.field_id) {
       return simdjson::minify(object);
     }
@@ -334,7 +338,8 @@ std::string field_metadata(const Field& field) {
   return out;
 }
 
-void write_fields(const std::vector<Field>& fields, util::JsonWriter& w) {
+void write_fields(const std::vector<Field>& fields, util::JsonWriter& w,
+                  simdjson::dom::parser& parser) {
   w.begin_object();
   w.key("type").value("struct");
   w.key("fields").begin_array();
@@ -342,28 +347,28 @@ void write_fields(const std::vector<Field>& fields, util::JsonWriter& w) {
     w.begin_object();
     w.key("name").value(f.name);
     w.key("type");
-    write_type(f.type, w);
+    write_type(f.type, w, parser);
     w.key("nullable").value(f.nullable);
-    w.key("metadata").raw(field_metadata(f));
+    w.key("metadata").raw(field_metadata(f, parser));
     w.end_object();
   }
   w.end_array();
   w.end_object();
 }
 
-void write_type(const DataType& type, util::JsonWriter& w) {
+void write_type(const DataType& type, util::JsonWriter& w, simdjson::dom::parser& parser) {
   switch (type.kind) {
     case TypeKind::kStruct:
-      write_fields(type.fields, w);
+      write_fields(type.fields, w, parser);
       return;
     case TypeKind::kArray:
       w.begin_object();
       w.key("type").value("array");
       w.key("elementType");
       if (type.children.empty()) {
-        write_type(DataType{}, w);
+        write_type(DataType{}, w, parser);
       } else {
-        write_type(type.children[0], w);
+        write_type(type.children[0], w, parser);
       }
       w.key("containsNull").value(type.contains_null);
       w.end_object();
@@ -372,9 +377,9 @@ void write_type(const DataType& type, util::JsonWriter& w) {
       w.begin_object();
       w.key("type").value("map");
       w.key("keyType");
-      write_type(type.children.size() > 0 ? type.children[0] : DataType{}, w);
+      write_type(type.children.size() > 0 ? type.children[0] : DataType{}, w, parser);
       w.key("valueType");
-      write_type(type.children.size() > 1 ? type.children[1] : DataType{}, w);
+      write_type(type.children.size() > 1 ? type.children[1] : DataType{}, w, parser);
       w.key("valueContainsNull").value(type.contains_null);
       w.end_object();
       return;
@@ -527,22 +532,38 @@ void append_parquet(const DataType& type, std::string name, FieldRepetitionType 
 
 std::string_view type_kind_name(TypeKind kind) {
   switch (kind) {
-    case TypeKind::kBoolean: return "boolean";
-    case TypeKind::kByte: return "byte";
-    case TypeKind::kShort: return "short";
-    case TypeKind::kInteger: return "integer";
-    case TypeKind::kLong: return "long";
-    case TypeKind::kFloat: return "float";
-    case TypeKind::kDouble: return "double";
-    case TypeKind::kDecimal: return "decimal";
-    case TypeKind::kString: return "string";
-    case TypeKind::kBinary: return "binary";
-    case TypeKind::kDate: return "date";
-    case TypeKind::kTimestamp: return "timestamp";
-    case TypeKind::kTimestampNtz: return "timestamp_ntz";
-    case TypeKind::kStruct: return "struct";
-    case TypeKind::kArray: return "array";
-    case TypeKind::kMap: return "map";
+    case TypeKind::kBoolean:
+      return "boolean";
+    case TypeKind::kByte:
+      return "byte";
+    case TypeKind::kShort:
+      return "short";
+    case TypeKind::kInteger:
+      return "integer";
+    case TypeKind::kLong:
+      return "long";
+    case TypeKind::kFloat:
+      return "float";
+    case TypeKind::kDouble:
+      return "double";
+    case TypeKind::kDecimal:
+      return "decimal";
+    case TypeKind::kString:
+      return "string";
+    case TypeKind::kBinary:
+      return "binary";
+    case TypeKind::kDate:
+      return "date";
+    case TypeKind::kTimestamp:
+      return "timestamp";
+    case TypeKind::kTimestampNtz:
+      return "timestamp_ntz";
+    case TypeKind::kStruct:
+      return "struct";
+    case TypeKind::kArray:
+      return "array";
+    case TypeKind::kMap:
+      return "map";
   }
   return "unknown";
 }
@@ -666,7 +687,9 @@ Result<DataType> parse_data_type(std::string_view type_json) {
 
 std::string serialize_schema(const Schema& schema) {
   util::JsonWriter w;
-  write_fields(schema.fields, w);
+  // One parser for every field's metadata (each is used up before the next).
+  simdjson::dom::parser parser;
+  write_fields(schema.fields, w, parser);
   return w.take();
 }
 

@@ -109,8 +109,8 @@ struct Field;
 // A value type; recursive through vectors.
 struct DataType {
   TypeKind kind = TypeKind::kString;
-  int32_t precision = 0;  // kDecimal
-  int32_t scale = 0;      // kDecimal
+  int32_t precision = 0;           // kDecimal
+  int32_t scale = 0;               // kDecimal
   std::vector<Field> fields;       // kStruct
   std::vector<DataType> children;  // kArray: {element}; kMap: {key, value}
   bool contains_null = true;       // kArray: containsNull; kMap: valueContainsNull
@@ -134,8 +134,9 @@ struct Field {
   DataType type;
   bool nullable = true;
   std::string metadata_json = "{}";  // the field's metadata object, compact JSON
-  std::optional<std::string> physical_name = std::nullopt;  // metadata "delta.columnMapping.physicalName"
-  std::optional<int64_t> field_id = std::nullopt;  // metadata "delta.columnMapping.id"
+  // Metadata "delta.columnMapping.physicalName" and "delta.columnMapping.id".
+  std::optional<std::string> physical_name = std::nullopt;
+  std::optional<int64_t> field_id = std::nullopt;
 
   bool operator==(const Field&) const = default;
 };
@@ -151,7 +152,8 @@ struct Schema {
 };
 
 // Metadata keys of column mapping.
-inline constexpr std::string_view kColumnMappingPhysicalNameKey = "delta.columnMapping.physicalName";
+inline constexpr std::string_view kColumnMappingPhysicalNameKey =
+    "delta.columnMapping.physicalName";
 inline constexpr std::string_view kColumnMappingIdKey = "delta.columnMapping.id";
 inline constexpr std::string_view kColumnMappingModeKey = "delta.columnMapping.mode";
 
@@ -176,8 +178,7 @@ util::Result<ColumnMappingMode> column_mapping_mode(
 // mapped as described at the top of this file. With mode != kNone a field
 // without a physical name keeps its logical name, and one without an id gets
 // no field_id.
-std::vector<parquet::SchemaElement> to_parquet_schema(const Schema& schema,
-                                                      ColumnMappingMode mode);
+std::vector<parquet::SchemaElement> to_parquet_schema(const Schema& schema, ColumnMappingMode mode);
 
 // Bytes of the FIXED_LEN_BYTE_ARRAY that holds every unscaled value of a
 // decimal of this precision (1..38): 5 for precision 10, 16 for 38.

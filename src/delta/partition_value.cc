@@ -20,9 +20,9 @@ Status bad_value(std::string_view column, const DataType& type, std::string_view
                  std::string_view what) {
   // Quote at most 64 bytes of the value: it came from a file.
   const std::string_view shown = text.substr(0, 64);
-  return Status::invalid_argument(fmt::format(
-      "delta: bad partition value \"{}{}\" of column '{}' ({}): {}", shown,
-      text.size() > shown.size() ? "..." : "", column, type.to_string(), what));
+  return Status::invalid_argument(
+      fmt::format("delta: bad partition value \"{}{}\" of column '{}' ({}): {}", shown,
+                  text.size() > shown.size() ? "..." : "", column, type.to_string(), what));
 }
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -94,8 +94,7 @@ Result<T> parse_floating(std::string_view text, std::string_view column, const D
 }
 
 // "-123.45", "1E-7", "+.5": the exact unscaled value at type.scale.
-Result<Int128> parse_decimal(std::string_view text, const DataType& type,
-                             std::string_view column) {
+Result<Int128> parse_decimal(std::string_view text, const DataType& type, std::string_view column) {
   if (type.precision < 1 || type.precision > kMaxDecimalPrecision || type.scale < 0 ||
       type.scale > type.precision) {
     return bad_value(column, type, text, "the column's decimal type is invalid");
@@ -161,8 +160,7 @@ Result<Int128> parse_decimal(std::string_view text, const DataType& type,
       mantissa.resize(mantissa.size() - drop);
     } else {
       if (static_cast<uint64_t>(shift) + mantissa.size() > static_cast<uint64_t>(type.precision)) {
-        return bad_value(column, type, text,
-                         fmt::format("more than {} digits", type.precision));
+        return bad_value(column, type, text, fmt::format("more than {} digits", type.precision));
       }
       mantissa.append(static_cast<size_t>(shift), '0');
     }
@@ -258,8 +256,20 @@ std::string decimal_string(Int128 unscaled, int32_t scale) {
 bool needs_hive_escape(unsigned char c) {
   if (c < 0x20 || c == 0x7F) return true;
   switch (c) {
-    case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=':
-    case '?': case '\\': case '{': case '[': case ']': case '^':
+    case '"':
+    case '#':
+    case '%':
+    case '\'':
+    case '*':
+    case '/':
+    case ':':
+    case '=':
+    case '?':
+    case '\\':
+    case '{':
+    case '[':
+    case ']':
+    case '^':
       return true;
     default:
       return false;
@@ -270,8 +280,24 @@ bool needs_hive_escape(unsigned char c) {
 bool is_uri_path_char(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
-    case ';': case ':': case '@': case '&': case '=': case '+': case '$': case ',': case '/':
+    case '-':
+    case '_':
+    case '.':
+    case '!':
+    case '~':
+    case '*':
+    case '\'':
+    case '(':
+    case ')':
+    case ';':
+    case ':':
+    case '@':
+    case '&':
+    case '=':
+    case '+':
+    case '$':
+    case ',':
+    case '/':
       return true;
     default:
       return false;
@@ -474,9 +500,9 @@ Result<std::string> uri_decode_path(std::string_view uri_path) {
           i, uri_path.substr(0, 200)));
     }
     if (hi == 0 && lo == 0) {
-      return Status::invalid_argument(fmt::format(
-          "delta: path \"{}\" encodes a NUL byte (%00), which no file name can hold",
-          uri_path.substr(0, 200)));
+      return Status::invalid_argument(
+          fmt::format("delta: path \"{}\" encodes a NUL byte (%00), which no file name can hold",
+                      uri_path.substr(0, 200)));
     }
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;

@@ -143,14 +143,14 @@ DataType Scalar::data_type() const {
 
 Result<int> compare_scalars(const Scalar& a, const Scalar& b) {
   if (a.kind != b.kind) {
-    return Status::invalid_argument(fmt::format(
-        "delta: cannot compare a {} value with a {} value: compare values of one type",
-        type_kind_name(a.kind), type_kind_name(b.kind)));
+    return Status::invalid_argument(
+        fmt::format("delta: cannot compare a {} value with a {} value: compare values of one type",
+                    type_kind_name(a.kind), type_kind_name(b.kind)));
   }
   if (a.is_null || b.is_null) {
-    return Status::invalid_argument(fmt::format(
-        "delta: cannot order a null {} value: test for null before comparing",
-        type_kind_name(a.kind)));
+    return Status::invalid_argument(
+        fmt::format("delta: cannot order a null {} value: test for null before comparing",
+                    type_kind_name(a.kind)));
   }
   switch (a.kind) {
     case TypeKind::kBoolean:
@@ -168,9 +168,9 @@ Result<int> compare_scalars(const Scalar& a, const Scalar& b) {
     case TypeKind::kDecimal:
       if (a.scale < 0 || a.scale > kMaxDecimalPrecision || b.scale < 0 ||
           b.scale > kMaxDecimalPrecision) {
-        return Status::invalid_argument(fmt::format(
-            "delta: cannot compare decimals of scales {} and {}: scales must be 0..38", a.scale,
-            b.scale));
+        return Status::invalid_argument(
+            fmt::format("delta: cannot compare decimals of scales {} and {}: scales must be 0..38",
+                        a.scale, b.scale));
       }
       return compare_decimals(a.decimal_unscaled(), a.scale, b.decimal_unscaled(), b.scale);
     case TypeKind::kString:
@@ -181,9 +181,9 @@ Result<int> compare_scalars(const Scalar& a, const Scalar& b) {
     case TypeKind::kMap:
       break;
   }
-  return Status::invalid_argument(fmt::format(
-      "delta: cannot compare {} values: only primitive values have an order",
-      type_kind_name(a.kind)));
+  return Status::invalid_argument(
+      fmt::format("delta: cannot compare {} values: only primitive values have an order",
+                  type_kind_name(a.kind)));
 }
 
 std::string int128_to_string(Int128 v) {

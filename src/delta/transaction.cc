@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 
 #include <fmt/format.h>
 
@@ -11,6 +10,7 @@
 #include "delta/log_segment.h"
 #include "delta/table_features.h"
 #include "util/json_writer.h"
+#include "util/random_uuid.h"
 
 namespace medallion::delta {
 namespace {
@@ -25,14 +25,6 @@ bool same_partition(const PartitionValues& a, const PartitionValues& b) { return
 
 }  // namespace
 
-std::string random_uuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
-                     hi & 0xffff, lo >> 48, lo & 0xffffffffffffULL);
-}
 
 util::Result<Transaction> Transaction::begin(util::FileSystem& fs, const Snapshot& snapshot) {
   MEDALLION_RETURN_IF_ERROR(check_writable(snapshot.protocol, snapshot.metadata, snapshot.table_root));
@@ -98,7 +90,7 @@ std::vector<Action> Transaction::actions(const CommitOptions& options, int64_t n
   for (const auto& [k, v] : options.metrics) w.key(k).value(v);
   w.end_object();
   w.key("engineInfo").value("medallion");
-  w.key("txnId").value(random_uuid());
+  w.key("txnId").value(util::random_uuid());
   w.end_object();
   info.json = w.take();
   info.timestamp = now_ms;
@@ -167,7 +159,7 @@ util::Result<CommitResult> Transaction::commit(const CommitOptions& options) {
   std::string body = serialize_actions(actions(options, now_ms));
   // The commit's bytes go to a hidden temporary file first, so that the
   // published name only ever holds a complete, durable commit.
-  std::string temp = util::join_path(log_dir, fmt::format(".{}.json.tmp", random_uuid()));
+  std::string temp = util::join_path(log_dir, fmt::format(".{}.json.tmp", util::random_uuid()));
   {
     MEDALLION_ASSIGN_OR_RETURN(auto file, fs_->create_writable(temp, util::CreateMode::kTruncate));
     MEDALLION_RETURN_IF_ERROR(file->append(body));

@@ -102,7 +102,4 @@ class Transaction {
   bool committed_ = false;
 };
 
-// A random (version 4) UUID, "8a390218-e4ee-4341-b6de-4920e27d3f78".
-std::string random_uuid();
-
 }  // namespace medallion::delta

@@ -895,12 +895,12 @@ TEST(ActionJsonWrite, AppendKeepsWhatIsAlreadyThere) {
   EXPECT_EQ(out, "prefix|{\"txn\":{\"appId\":\"a\",\"version\":1}}");
 }
 
-TEST(DeletionVectorDescriptor, UniqueIdWithoutOffset) {
+TEST(DeletionVectorUniqueId, UniqueIdWithoutOffset) {
   EXPECT_EQ((DeletionVectorDescriptor{'p', "/abs/dv.bin", std::nullopt, 1, 1}).unique_id(),
             "p/abs/dv.bin");
 }
 
-TEST(DeletionVectorDescriptor, UniqueIdWithOffset) {
+TEST(DeletionVectorUniqueId, UniqueIdWithOffset) {
   EXPECT_EQ((DeletionVectorDescriptor{'u', "ab^-aqEH.-t@S}K{vb[*k^", 4, 40, 6}).unique_id(),
             "uab^-aqEH.-t@S}K{vb[*k^@4");
 }

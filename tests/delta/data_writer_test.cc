@@ -282,14 +282,6 @@ TEST(DataWriter, TakeRowsOfList) {
   EXPECT_EQ(t.children[0].validity, (std::vector<uint8_t>{1, 1, 0}));
 }
 
-TEST(DataWriter, RandomUuidIsVersion4) {
-  std::string u = random_uuid();
-  ASSERT_EQ(u.size(), 36u);
-  EXPECT_EQ(u[14], '4');
-  EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);
-  EXPECT_NE(u, random_uuid());
-}
-
 TEST(FileStatsWriter, LongStringMaxIsUpperBound) {
   std::string s(40, 'a');
   EXPECT_EQ(truncate_stats_min(s), std::string(32, 'a'));

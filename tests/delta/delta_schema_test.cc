@@ -48,11 +48,11 @@ std::string one_field(std::string_view type_json) {
 
 TEST(DeltaSchema, ParsesEveryPrimitive) {
   const std::pair<const char*, TypeKind> cases[] = {
-      {"boolean", TypeKind::kBoolean}, {"byte", TypeKind::kByte},
-      {"short", TypeKind::kShort},     {"integer", TypeKind::kInteger},
-      {"long", TypeKind::kLong},       {"float", TypeKind::kFloat},
-      {"double", TypeKind::kDouble},   {"string", TypeKind::kString},
-      {"binary", TypeKind::kBinary},   {"date", TypeKind::kDate},
+      {"boolean", TypeKind::kBoolean},     {"byte", TypeKind::kByte},
+      {"short", TypeKind::kShort},         {"integer", TypeKind::kInteger},
+      {"long", TypeKind::kLong},           {"float", TypeKind::kFloat},
+      {"double", TypeKind::kDouble},       {"string", TypeKind::kString},
+      {"binary", TypeKind::kBinary},       {"date", TypeKind::kDate},
       {"timestamp", TypeKind::kTimestamp}, {"timestamp_ntz", TypeKind::kTimestampNtz},
   };
   for (const auto& [name, kind] : cases) {
@@ -316,11 +316,11 @@ TEST(DeltaSchema, RoundTripOfEveryKind) {
   Schema s;
   s.fields.push_back(Field{"b", DataType::primitive(TypeKind::kBoolean)});
   s.fields.push_back(Field{"d", DataType::decimal(38, 10), false});
-  s.fields.push_back(Field{"nested", DataType::struct_of({Field{
-                                         "x", DataType::array_of(DataType::map_of(
-                                                  DataType::primitive(TypeKind::kDate),
-                                                  DataType::primitive(TypeKind::kTimestampNtz),
-                                                  false))}})});
+  s.fields.push_back(Field{
+      "nested", DataType::struct_of(
+                    {Field{"x", DataType::array_of(DataType::map_of(
+                                    DataType::primitive(TypeKind::kDate),
+                                    DataType::primitive(TypeKind::kTimestampNtz), false))}})});
   EXPECT_EQ(parse_ok(serialize_schema(s)), s);
 }
 
@@ -348,9 +348,9 @@ TEST(ColumnMappingMode, UnknownModeIsUnsupported) {
 // ------------------------------------------------------------- parquet --
 
 TEST(DeltaParquetSchema, DecimalFixedLengths) {
-  const int32_t expected[] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9,
-                              9, 9, 10, 10, 11, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 15, 16,
-                              16, 16};
+  const int32_t expected[] = {0,  1,  1,  2,  2,  3,  3,  4,  4,  4,  5,  5,  6,
+                              6,  6,  7,  7,  8,  8,  9,  9,  9,  10, 10, 11, 11,
+                              11, 12, 12, 13, 13, 13, 14, 14, 15, 15, 16, 16, 16};
   for (int32_t p = 1; p <= 38; ++p) EXPECT_EQ(decimal_fixed_length(p), expected[p]) << p;
 }
 
@@ -392,13 +392,25 @@ TEST(DeltaParquetSchema, EveryTypeMakesAValidTree) {
     Type type;
   };
   const Expected expected[] = {
-      {"bo", Type::kBoolean},    {"by", Type::kInt32},  {"sh", Type::kInt32},
-      {"in", Type::kInt32},      {"lo", Type::kInt64},  {"fl", Type::kFloat},
-      {"do", Type::kDouble},     {"d9", Type::kInt32},  {"d18", Type::kInt64},
-      {"d38", Type::kFixedLenByteArray}, {"st", Type::kByteArray}, {"bi", Type::kByteArray},
-      {"da", Type::kInt32},      {"ts", Type::kInt64},  {"tn", Type::kInt64},
-      {"ar.list.element", Type::kInt32}, {"ma.key_value.key", Type::kByteArray},
-      {"ma.key_value.value", Type::kInt64}, {"sr.x", Type::kInt32},
+      {"bo", Type::kBoolean},
+      {"by", Type::kInt32},
+      {"sh", Type::kInt32},
+      {"in", Type::kInt32},
+      {"lo", Type::kInt64},
+      {"fl", Type::kFloat},
+      {"do", Type::kDouble},
+      {"d9", Type::kInt32},
+      {"d18", Type::kInt64},
+      {"d38", Type::kFixedLenByteArray},
+      {"st", Type::kByteArray},
+      {"bi", Type::kByteArray},
+      {"da", Type::kInt32},
+      {"ts", Type::kInt64},
+      {"tn", Type::kInt64},
+      {"ar.list.element", Type::kInt32},
+      {"ma.key_value.key", Type::kByteArray},
+      {"ma.key_value.value", Type::kInt64},
+      {"sr.x", Type::kInt32},
   };
   const auto& cols = tree->columns();
   ASSERT_EQ(cols.size(), std::size(expected));

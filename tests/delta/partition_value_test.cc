@@ -134,10 +134,18 @@ TEST(PartitionValue, DoubleSpecials) {
 
 TEST(PartitionValue, DoubleIsWrittenAsJavaDoes) {
   const std::pair<double, const char*> cases[] = {
-      {0.0, "0.0"},          {-0.0, "-0.0"},        {1.0, "1.0"},
-      {123.456, "123.456"},  {0.001, "0.001"},      {1e-4, "1.0E-4"},
-      {1e7, "1.0E7"},        {9999999.0, "9999999.0"}, {1.2345678e7, "1.2345678E7"},
-      {-2.5e-10, "-2.5E-10"}, {100.0, "100.0"},     {0.1, "0.1"},
+      {0.0, "0.0"},
+      {-0.0, "-0.0"},
+      {1.0, "1.0"},
+      {123.456, "123.456"},
+      {0.001, "0.001"},
+      {1e-4, "1.0E-4"},
+      {1e7, "1.0E7"},
+      {9999999.0, "9999999.0"},
+      {1.2345678e7, "1.2345678E7"},
+      {-2.5e-10, "-2.5E-10"},
+      {100.0, "100.0"},
+      {0.1, "0.1"},
       {1.7976931348623157e308, "1.7976931348623157E308"},
   };
   for (const auto& [v, text] : cases) {
@@ -218,19 +226,17 @@ TEST(PartitionValue, Dates) {
 }
 
 TEST(PartitionValue, BadDates) {
-  for (const char* s : {"2021-02-30", "2021-13-01", "2021-9-8", "2021-09-08T00:00:00", "20210908",
-                        "2021-00-10"}) {
+  for (const char* s :
+       {"2021-02-30", "2021-13-01", "2021-9-8", "2021-09-08T00:00:00", "20210908", "2021-00-10"}) {
     expect_bad(t(TypeKind::kDate), s);
   }
 }
 
 TEST(PartitionValue, ZoneLessTimestampIsUtc) {
-  EXPECT_EQ(parse_ok(t(TypeKind::kTimestamp), "2021-09-08 11:11:11").int_value,
-            1631099471000000);
+  EXPECT_EQ(parse_ok(t(TypeKind::kTimestamp), "2021-09-08 11:11:11").int_value, 1631099471000000);
   EXPECT_EQ(parse_ok(t(TypeKind::kTimestamp), "2020-01-01 08:09:10.001").int_value,
             1577866150001000);
-  EXPECT_EQ(parse_ok(t(TypeKind::kTimestamp), "1969-01-01 00:00:00").int_value,
-            -31536000000000);
+  EXPECT_EQ(parse_ok(t(TypeKind::kTimestamp), "1969-01-01 00:00:00").int_value, -31536000000000);
 }
 
 TEST(PartitionValue, IsoTimestampWithZuluAndOffset) {
@@ -318,8 +324,7 @@ TEST(CompareScalars, DecimalsOfDifferentScales) {
 
 TEST(CompareScalars, FloatsNaNLastAndSignedZerosEqual) {
   EXPECT_EQ(*compare_scalars(Scalar::of_double(std::nan("")), Scalar::of_double(INFINITY)), 1);
-  EXPECT_EQ(*compare_scalars(Scalar::of_double(std::nan("")), Scalar::of_double(std::nan(""))),
-            0);
+  EXPECT_EQ(*compare_scalars(Scalar::of_double(std::nan("")), Scalar::of_double(std::nan(""))), 0);
   EXPECT_EQ(*compare_scalars(Scalar::of_double(-0.0), Scalar::of_double(0.0)), 0);
   EXPECT_EQ(*compare_scalars(Scalar::of_float(1.5f), Scalar::of_float(2.5f)), -1);
 }
@@ -533,7 +538,9 @@ TEST(PartitionValueGolden, PartitionValuesTable) {
   check_hive_directories("data-reader-partition-values", 3);
 }
 
-TEST(PartitionValueGolden, EscapedCharsTable) { check_hive_directories("data-reader-escaped-chars", 3); }
+TEST(PartitionValueGolden, EscapedCharsTable) {
+  check_hive_directories("data-reader-escaped-chars", 3);
+}
 
 TEST(PartitionValueGolden, DecimalTimestampAndNtzTables) {
   check_hive_directories("basic-decimal-table", 4);
@@ -550,8 +557,8 @@ TEST(PartitionValueGolden, PartitionValuesTableTypedValues) {
     const Scalar ts = *parse_partition_value(a.schema.find("as_timestamp")->type,
                                              v.at("as_timestamp"), "as_timestamp");
     EXPECT_EQ(ts.int_value, 1631099471000000);  // 2021-09-08 11:11:11 UTC
-    const Scalar f = *parse_partition_value(a.schema.find("as_float")->type, v.at("as_float"),
-                                            "as_float");
+    const Scalar f =
+        *parse_partition_value(a.schema.find("as_float")->type, v.at("as_float"), "as_float");
     // Spark wrote the directory with Java's Float.toString; so do we.
     EXPECT_EQ(serialize_partition_value(f), v.at("as_float"));
     const Scalar lit = *parse_partition_value(a.schema.find("as_string_lit_null")->type,
@@ -582,8 +589,8 @@ TEST(PartitionValueGolden, IsoTimestampPartitionValues) {
     const std::string dir = parent_of(*decoded);
     ASSERT_EQ(dir.rfind("ts=", 0), 0u) << dir;
     const DataType type = a.schema.find("ts")->type;
-    auto from_dir = parse_partition_value(type, unescape_partition_path_component(dir.substr(3)),
-                                          "ts");
+    auto from_dir =
+        parse_partition_value(type, unescape_partition_path_component(dir.substr(3)), "ts");
     auto from_log = parse_partition_value(type, a.values.at("ts"), "ts");
     ASSERT_TRUE(from_dir.is_ok()) << from_dir.status().message();
     ASSERT_TRUE(from_log.is_ok()) << from_log.status().message();

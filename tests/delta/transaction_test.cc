@@ -12,6 +12,7 @@
 #include "delta/delta_schema.h"
 #include "delta/log_format.h"
 #include "util/in_memory_file_system.h"
+#include "util/random_uuid.h"
 
 namespace medallion::delta {
 namespace {
@@ -20,7 +21,7 @@ constexpr char kRoot[] = "/lake/t";
 
 Metadata table_metadata(std::vector<std::string> partition_columns = {}) {
   Metadata m;
-  m.id = random_uuid();
+  m.id = util::random_uuid();
   m.schema_string =
       R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},)"
       R"({"name":"day","type":"date","nullable":true,"metadata":{}}]})";
@@ -232,7 +233,7 @@ TEST(Transaction, FailedPublishLeavesTheTableUnchanged) {
 // exactly 200 new versions, every file present once.
 TEST(Transaction, FourWritersFiftyAppendsEachOnDisk) {
   auto dir = std::filesystem::temp_directory_path() /
-             fmt::format("medallion-delta-tx-{}-{}", ::getpid(), random_uuid());
+             fmt::format("medallion-delta-tx-{}-{}", ::getpid(), util::random_uuid());
   std::string root = dir.string();
   util::FileSystem& fs = util::posix_file_system();
   create_table(fs, {}, root);
