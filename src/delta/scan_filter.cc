@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "delta/column_conform.h"
 #include "delta/file_stats.h"
 #include "delta/partition_value.h"
 
@@ -137,7 +138,8 @@ bool file_may_match(const FilterContext& context, const AddFile& file,
     if (is_partition) {
       const DataType* type = find_column_type(*context.schema, p.column);
       if (type == nullptr) continue;
-      auto it = file.partition_values.find(p.column);
+      const Field* field = context.schema->find(p.column);
+      auto it = file.partition_values.find(field ? physical_name(*field, context.mode) : p.column);
       std::optional<std::string> serialized;
       if (it != file.partition_values.end()) serialized = it->second;
       auto value = parse_partition_value(*type, serialized, p.column);

@@ -138,7 +138,8 @@ util::Status TableScan::read_file(util::FileSystem& fs, size_t index, const Batc
   for (size_t f = 0; f < num_fields; ++f) {
     const Field& field = output_schema_.fields[f];
     if (is_partition_[f]) {
-      auto it = file.partition_values.find(field.name);
+      // Partition values are keyed by physical name under column mapping.
+      auto it = file.partition_values.find(physical_name(field, mode));
       std::optional<std::string> serialized;
       if (it != file.partition_values.end()) serialized = it->second;
       auto value = parse_partition_value(field.type, serialized, field.name);
