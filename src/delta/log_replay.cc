@@ -70,12 +70,16 @@ util::Result<TableState> LogReplay::finish() && {
   state.metadata = std::move(metadata_);
   state.files.reserve(live_.size());
   for (auto& [key, add] : live_) state.files.push_back(std::move(add));
-  std::sort(state.files.begin(), state.files.end(),
-            [](const AddFile& a, const AddFile& b) { return a.path < b.path; });
+  std::sort(state.files.begin(), state.files.end(), [](const AddFile& a, const AddFile& b) {
+    return file_key(a.path, a.deletion_vector) < file_key(b.path, b.deletion_vector);
+  });
   state.tombstones.reserve(tombstones_.size());
   for (auto& [key, remove] : tombstones_) state.tombstones.push_back(std::move(remove));
+  // By (path, deletion vector): the same order however the state was built.
   std::sort(state.tombstones.begin(), state.tombstones.end(),
-            [](const RemoveFile& a, const RemoveFile& b) { return a.path < b.path; });
+            [](const RemoveFile& a, const RemoveFile& b) {
+              return file_key(a.path, a.deletion_vector) < file_key(b.path, b.deletion_vector);
+            });
   state.txns = std::move(txns_);
   state.domains = std::move(domains_);
   state.commit_info = std::move(commit_info_);

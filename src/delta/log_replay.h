@@ -29,8 +29,8 @@ struct TableState {
   int64_t version = -1;
   Protocol protocol;
   Metadata metadata;
-  std::vector<AddFile> files;           // live files, sorted by path
-  std::vector<RemoveFile> tombstones;   // removed files not re-added, sorted by path
+  std::vector<AddFile> files;           // live files, sorted by (path, deletion vector)
+  std::vector<RemoveFile> tombstones;   // removed files not re-added, same order
   std::map<std::string, Txn> txns;      // by appId
   std::map<std::string, DomainMetadata> domains;
   std::optional<CommitInfo> commit_info;  // of `version`, when its commit was replayed
