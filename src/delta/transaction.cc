@@ -166,12 +166,14 @@ util::Result<CommitResult> Transaction::commit(const CommitOptions& options) {
     MEDALLION_RETURN_IF_ERROR(file->sync());
     MEDALLION_RETURN_IF_ERROR(file->close());
   }
+  if (options.test_hook) options.test_hook("temp_written");
   CommitResult result;
   int64_t version = read_version_ + 1;
   for (;; ++result.attempts) {
     std::string target = util::join_path(log_dir, commit_file_name(version));
     util::Status published = fs_->rename_no_replace(temp, target);
     if (published.is_ok()) {
+      if (options.test_hook) options.test_hook("published");
       MEDALLION_RETURN_IF_ERROR(fs_->sync_dir(log_dir));
       result.version = version;
       return result;

@@ -27,9 +27,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "delta/actions.h"
@@ -47,6 +49,10 @@ struct CommitOptions {
   std::map<std::string, std::string> metrics;
   int64_t now_ms = 0;   // commitInfo.timestamp; 0 = the system clock
   int max_attempts = 100;  // commits lost to compatible winners before giving up
+  // Crash tests: called at each step of publishing, with "temp_written" (the
+  // commit's bytes are durable under the temporary name) and "published"
+  // (the version exists, before the directory sync). Empty in production.
+  std::function<void(std::string_view step)> test_hook;
 };
 
 struct CommitResult {

@@ -19,6 +19,12 @@ namespace {
 
 constexpr char kRoot[] = "/lake/t";
 
+CommitOptions operation(std::string name) {
+  CommitOptions options;
+  options.operation = std::move(name);
+  return options;
+}
+
 Metadata table_metadata(std::vector<std::string> partition_columns = {}) {
   Metadata m;
   m.id = util::random_uuid();
@@ -49,7 +55,7 @@ void create_table(util::FileSystem& fs, std::vector<std::string> partition_colum
                   const std::string& root = kRoot) {
   auto tx = Transaction::create(fs, root, table_metadata(std::move(partition_columns)));
   ASSERT_TRUE(tx.is_ok()) << tx.status().message();
-  auto r = tx.value().commit(CommitOptions{"CREATE TABLE", {}, {}, 0, 100});
+  auto r = tx.value().commit(operation("CREATE TABLE"));
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   EXPECT_EQ(r.value().version, 0);
 }
@@ -139,8 +145,8 @@ TEST(Transaction, ConcurrentRemovesOfOneFileConflict) {
   a.value().remove_file(Transaction::remove_of(s.files[0], 1));
   b.value().remove_file(Transaction::remove_of(s.files[0], 1));
   b.value().add_file(add("b.parquet"));
-  ASSERT_TRUE(a.value().commit(CommitOptions{"DELETE", {}, {}, 0, 100}).is_ok());
-  auto rb = b.value().commit(CommitOptions{"UPDATE", {}, {}, 0, 100});
+  ASSERT_TRUE(a.value().commit(operation("DELETE")).is_ok());
+  auto rb = b.value().commit(operation("UPDATE"));
   ASSERT_FALSE(rb.is_ok());
   EXPECT_EQ(rb.status().code(), util::StatusCode::kAborted);
   EXPECT_NE(rb.status().message().find("removed file a.parquet"), std::string::npos)
