@@ -1,0 +1,156 @@
+#include "delta/columnar_bridge.h"
+
+#include <fmt/format.h>
+
+namespace medallion::delta {
+namespace {
+
+TypeKind delta_kind(columnar::DataType type) {
+  switch (type) {
+    case columnar::DataType::kBool: return TypeKind::kBoolean;
+    case columnar::DataType::kInt32: return TypeKind::kInteger;
+    case columnar::DataType::kInt64: return TypeKind::kLong;
+    case columnar::DataType::kDouble: return TypeKind::kDouble;
+    case columnar::DataType::kString: return TypeKind::kString;
+    case columnar::DataType::kDate: return TypeKind::kDate;
+    case columnar::DataType::kTimestamp: return TypeKind::kTimestamp;
+  }
+  return TypeKind::kString;
+}
+
+std::optional<columnar::DataType> columnar_type(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::kBoolean: return columnar::DataType::kBool;
+    case TypeKind::kInteger: return columnar::DataType::kInt32;
+    case TypeKind::kLong: return columnar::DataType::kInt64;
+    case TypeKind::kDouble: return columnar::DataType::kDouble;
+    case TypeKind::kString: return columnar::DataType::kString;
+    case TypeKind::kDate: return columnar::DataType::kDate;
+    case TypeKind::kTimestamp: return columnar::DataType::kTimestamp;
+    default: return std::nullopt;
+  }
+}
+
+parquet::Type storage_of(columnar::DataType type) {
+  switch (type) {
+    case columnar::DataType::kBool: return parquet::Type::kBoolean;
+    case columnar::DataType::kInt32:
+    case columnar::DataType::kDate: return parquet::Type::kInt32;
+    case columnar::DataType::kInt64:
+    case columnar::DataType::kTimestamp: return parquet::Type::kInt64;
+    case columnar::DataType::kDouble: return parquet::Type::kDouble;
+    case columnar::DataType::kString: return parquet::Type::kByteArray;
+  }
+  return parquet::Type::kByteArray;
+}
+
+}  // namespace
+
+Schema delta_schema_of(const columnar::Schema& schema) {
+  Schema out;
+  for (const columnar::Field& f : schema.fields()) {
+    Field field;
+    field.name = f.name;
+    field.type.kind = delta_kind(f.type);
+    field.nullable = f.nullable;
+    out.fields.push_back(std::move(field));
+  }
+  return out;
+}
+
+util::Result<columnar::Schema> columnar_schema_of(const Schema& schema) {
+  std::vector<columnar::Field> fields;
+  for (const Field& f : schema.fields) {
+    auto type = columnar_type(f.type.kind);
+    if (!type) {
+      return util::Status::unsupported(fmt::format(
+          "delta: column '{}' has type {}, which the pipeline's record batches cannot hold",
+          f.name, f.type.to_string()));
+    }
+    fields.push_back(columnar::Field{f.name, *type, f.nullable, {}});
+  }
+  return columnar::Schema(std::move(fields));
+}
+
+parquet::RowBatch to_row_batch(const columnar::RecordBatch& batch) {
+  parquet::RowBatch rows;
+  rows.num_rows = batch.num_rows();
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    const columnar::Column& column = batch.column(c);
+    parquet::ValueArray array;
+    array.length = column.size();
+    array.values = parquet::LeafValues(storage_of(column.type()));
+    if (column.null_count() > 0) {
+      array.validity.resize(column.size());
+      for (size_t i = 0; i < column.size(); ++i) array.validity[i] = column.is_null(i) ? 0 : 1;
+    }
+    parquet::LeafValues& v = array.values;
+    switch (column.type()) {
+      case columnar::DataType::kBool:
+        v.bools.reserve(column.size());
+        for (size_t i = 0; i < column.size(); ++i) v.bools.push_back(column.bool_at(i) ? 1 : 0);
+        break;
+      case columnar::DataType::kInt32:
+      case columnar::DataType::kDate:
+        v.i32 = column.int32_values();
+        break;
+      case columnar::DataType::kInt64:
+      case columnar::DataType::kTimestamp:
+        v.i64 = column.int64_values();
+        break;
+      case columnar::DataType::kDouble:
+        v.f64.reserve(column.size());
+        for (size_t i = 0; i < column.size(); ++i) v.f64.push_back(column.double_at(i));
+        break;
+      case columnar::DataType::kString:
+        v.bytes.offsets.reserve(column.size() + 1);
+        for (size_t i = 0; i < column.size(); ++i) v.bytes.append(column.string_at(i));
+        break;
+    }
+    rows.fields.push_back(c);
+    rows.columns.push_back(std::move(array));
+  }
+  return rows;
+}
+
+util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema,
+                                                    const parquet::RowBatch& rows) {
+  MEDALLION_ASSIGN_OR_RETURN(columnar::Schema columnar_schema, columnar_schema_of(schema));
+  if (rows.columns.size() != schema.fields.size()) {
+    return util::Status::invalid_argument(fmt::format(
+        "delta: {} columns of rows do not match a schema of {} fields", rows.columns.size(),
+        schema.fields.size()));
+  }
+  columnar::RecordBatch batch(columnar_schema);
+  batch.reserve(rows.num_rows);
+  for (size_t c = 0; c < rows.columns.size(); ++c) {
+    const parquet::ValueArray& array = rows.columns[c];
+    const parquet::LeafValues& v = array.values;
+    columnar::Column& column = batch.column(c);
+    const columnar::DataType type = columnar_schema.field(c).type;
+    if (array.kind != parquet::ValueKind::kLeaf || v.type != storage_of(type) ||
+        v.size() < rows.num_rows) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: column '{}' is not stored as its type {} needs", schema.fields[c].name,
+          schema.fields[c].type.to_string()));
+    }
+    for (size_t i = 0; i < rows.num_rows; ++i) {
+      if (array.is_null(i)) {
+        column.append_null();
+        continue;
+      }
+      switch (type) {
+        case columnar::DataType::kBool: column.append_bool(v.bools[i] != 0); break;
+        case columnar::DataType::kInt32:
+        case columnar::DataType::kDate: column.append_int32(v.i32[i]); break;
+        case columnar::DataType::kInt64:
+        case columnar::DataType::kTimestamp: column.append_int64(v.i64[i]); break;
+        case columnar::DataType::kDouble: column.append_double(v.f64[i]); break;
+        case columnar::DataType::kString: column.append_string(v.bytes.value(i)); break;
+      }
+    }
+  }
+  return batch;
+}
+
+}  // namespace medallion::delta
