@@ -125,6 +125,7 @@ util::Status decode_rows(const std::string& path, const parquet::SchemaTree& sch
   Column add = column("add"), remove = column("remove"), metadata = column("metaData"),
          protocol = column("protocol"), txn = column("txn"), domain = column("domainMetadata"),
          sidecar = column("sidecar"), checkpoint_metadata = column("checkpointMetadata");
+  out->reserve(out->size() + batch.num_rows);
   for (size_t i = 0; i < batch.num_rows; ++i) {
     size_t row = first_row + i;
     if (add.present(i)) {

@@ -14,6 +14,29 @@ std::string file_key(const std::string& path, const std::optional<DeletionVector
   return key;
 }
 
+namespace {
+
+// The values of a map keyed by file_key, in key order: (path, deletion
+// vector), the same order however the state was built. Each key is built
+// once, not per comparison.
+template <typename T>
+std::vector<T> take_sorted(std::unordered_map<std::string, T>&& map) {
+  std::vector<std::pair<std::string, T>> entries;
+  entries.reserve(map.size());
+  while (!map.empty()) {
+    auto node = map.extract(map.begin());
+    entries.emplace_back(std::move(node.key()), std::move(node.mapped()));
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<T> out;
+  out.reserve(entries.size());
+  for (auto& entry : entries) out.push_back(std::move(entry.second));
+  return out;
+}
+
+}  // namespace
+
 void LogReplay::apply(Action&& action) {
   if (auto* add = std::get_if<AddFile>(&action)) {
     std::string key = file_key(add->path, add->deletion_vector);
@@ -68,18 +91,8 @@ util::Result<TableState> LogReplay::finish() && {
   state.version = version_;
   state.protocol = std::move(protocol_);
   state.metadata = std::move(metadata_);
-  state.files.reserve(live_.size());
-  for (auto& [key, add] : live_) state.files.push_back(std::move(add));
-  std::sort(state.files.begin(), state.files.end(), [](const AddFile& a, const AddFile& b) {
-    return file_key(a.path, a.deletion_vector) < file_key(b.path, b.deletion_vector);
-  });
-  state.tombstones.reserve(tombstones_.size());
-  for (auto& [key, remove] : tombstones_) state.tombstones.push_back(std::move(remove));
-  // By (path, deletion vector): the same order however the state was built.
-  std::sort(state.tombstones.begin(), state.tombstones.end(),
-            [](const RemoveFile& a, const RemoveFile& b) {
-              return file_key(a.path, a.deletion_vector) < file_key(b.path, b.deletion_vector);
-            });
+  state.files = take_sorted(std::move(live_));
+  state.tombstones = take_sorted(std::move(tombstones_));
   state.txns = std::move(txns_);
   state.domains = std::move(domains_);
   state.commit_info = std::move(commit_info_);
