@@ -24,7 +24,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -71,12 +70,6 @@ struct DeltaArgs {
 int usage_failure(const std::string& message) {
   std::fprintf(stderr, "medallion: %s\n", message.c_str());
   return kExitUsage;
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 delta::CommitTimeSource time_source(const DeltaArgs& args) {
@@ -617,7 +610,7 @@ int run_checkpoint(const DeltaArgs& args) {
   auto loaded = delta::load_snapshot(util::posix_file_system(), args.table);
   if (!loaded.is_ok()) return report_failure(loaded.status());
   delta::CheckpointOptions options;
-  options.now_ms = now_ms();
+  options.now_ms = util::unix_now_ms();
   auto retention = retention_ms(*loaded);
   if (!retention.is_ok()) return report_failure(retention.status());
   options.tombstone_retention_ms = *retention;

@@ -1,7 +1,6 @@
 #include "delta/optimize.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
@@ -13,64 +12,11 @@
 #include "delta/table_scan.h"
 #include "delta/transaction.h"
 #include "util/json_writer.h"
+#include "util/civil_time.h"
 
 namespace medallion::delta {
 namespace {
 
-int64_t now_or_clock(int64_t now_ms) {
-  if (now_ms != 0) return now_ms;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string_view op_text(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "<>";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
-    case CompareOp::kIsNull: return "IS NULL";
-    case CompareOp::kIsNotNull: return "IS NOT NULL";
-  }
-  return "?";
-}
-
-// ["day = '2024-01-01'", ...]: Spark's rendering of the predicates in
-// commitInfo.operationParameters.
-std::string predicate_text(const std::vector<ColumnPredicate>& where) {
-  util::JsonWriter w;
-  w.begin_array();
-  for (const ColumnPredicate& p : where) {
-    if (p.op == CompareOp::kIsNull || p.op == CompareOp::kIsNotNull) {
-      w.value(fmt::format("{} {}", p.column, op_text(p.op)));
-    } else {
-      w.value(fmt::format("{} {} '{}'", p.column, op_text(p.op),
-                          serialize_partition_value(p.value).value_or("NULL")));
-    }
-  }
-  w.end_array();
-  return w.take();
-}
-
-util::Status check_where(const Snapshot& snapshot, const std::vector<ColumnPredicate>& where) {
-  const auto& partition_columns = snapshot.metadata.partition_columns;
-  for (const ColumnPredicate& p : where) {
-    if (std::find(partition_columns.begin(), partition_columns.end(), p.column) ==
-        partition_columns.end()) {
-      return util::Status::invalid_argument(fmt::format(
-          "delta: the predicate on '{}' cannot select files of table {} to optimize: only "
-          "partition columns ({}) can be used here",
-          p.column, snapshot.table_root,
-          partition_columns.empty() ? std::string("none") : fmt::format("{}", fmt::join(partition_columns, ", "))));
-    }
-  }
-  FilterContext context{&snapshot.schema, &partition_columns, snapshot.column_mapping};
-  return check_filter(context, where).with_context(
-      fmt::format("delta: cannot optimize table {}", snapshot.table_root));
-}
 
 void append_leaf(parquet::LeafValues* dst, const parquet::LeafValues& src) {
   dst->bools.insert(dst->bools.end(), src.bools.begin(), src.bools.end());
@@ -158,9 +104,9 @@ util::Result<OptimizeResult> optimize(util::FileSystem& fs, const std::string& t
     return loaded.status().with_context(fmt::format("delta: cannot optimize table {}", table_root));
   }
   const Snapshot& snapshot = loaded.value();
-  MEDALLION_RETURN_IF_ERROR(check_where(snapshot, options.where));
+  MEDALLION_RETURN_IF_ERROR(check_partition_filter(snapshot, options.where));
   const int64_t target = std::max<int64_t>(options.target_file_bytes, 1);
-  const int64_t now_ms = now_or_clock(options.write.now_ms);
+  const int64_t now_ms = options.write.now_ms != 0 ? options.write.now_ms : util::unix_now_ms();
 
   // 1-2. Partitions, their small files, and the bins.
   FilterContext context{&snapshot.schema, &snapshot.metadata.partition_columns,
@@ -254,7 +200,7 @@ util::Result<OptimizeResult> optimize(util::FileSystem& fs, const std::string& t
 
   CommitOptions commit_options;
   commit_options.operation = "OPTIMIZE";
-  commit_options.parameters["predicate"] = predicate_text(options.where);
+  commit_options.parameters["predicate"] = predicates_json(options.where);
   commit_options.parameters["zOrderBy"] = "[]";
   commit_options.metrics["numRemovedFiles"] = std::to_string(result.files_removed);
   commit_options.metrics["numAddedFiles"] = std::to_string(result.files_added);

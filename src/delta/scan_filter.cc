@@ -8,6 +8,7 @@
 #include "delta/column_conform.h"
 #include "delta/file_stats.h"
 #include "delta/partition_value.h"
+#include "util/json_writer.h"
 
 namespace medallion::delta {
 namespace {
@@ -90,6 +91,35 @@ bool stats_may_match(const ColumnStats& stats, std::optional<int64_t> num_record
 }
 
 }  // namespace
+
+std::string_view compare_op_text(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return "=";
+    case CompareOp::kNe: return "<>";
+    case CompareOp::kLt: return "<";
+    case CompareOp::kLe: return "<=";
+    case CompareOp::kGt: return ">";
+    case CompareOp::kGe: return ">=";
+    case CompareOp::kIsNull: return "IS NULL";
+    case CompareOp::kIsNotNull: return "IS NOT NULL";
+  }
+  return "?";
+}
+
+std::string predicates_json(const std::vector<ColumnPredicate>& filter) {
+  util::JsonWriter w;
+  w.begin_array();
+  for (const ColumnPredicate& p : filter) {
+    if (p.op == CompareOp::kIsNull || p.op == CompareOp::kIsNotNull) {
+      w.value(fmt::format("{} {}", p.column, compare_op_text(p.op)));
+    } else {
+      w.value(fmt::format("{} {} '{}'", p.column, compare_op_text(p.op),
+                          serialize_partition_value(p.value).value_or("NULL")));
+    }
+  }
+  w.end_array();
+  return w.take();
+}
 
 const DataType* find_column_type(const Schema& schema, std::string_view dotted_path) {
   const std::vector<Field>* fields = &schema.fields;

@@ -46,6 +46,13 @@ util::Status check_filter(const FilterContext& context,
 bool file_may_match(const FilterContext& context, const AddFile& file,
                     const std::vector<ColumnPredicate>& filter);
 
+// "=", "<>", "<", "<=", ">", ">=", "IS NULL", "IS NOT NULL".
+std::string_view compare_op_text(CompareOp op);
+
+// The predicates as a JSON array of SQL-like strings, as Spark renders them
+// in commitInfo.operationParameters: ["day = '2024-01-01'", "n IS NULL"].
+std::string predicates_json(const std::vector<ColumnPredicate>& filter);
+
 // The type of a column by dotted logical path, or nullptr.
 const DataType* find_column_type(const Schema& schema, std::string_view dotted_path);
 

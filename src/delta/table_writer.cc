@@ -1,7 +1,6 @@
 #include "delta/table_writer.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,16 +12,10 @@
 #include "delta/transaction.h"
 #include "util/json_writer.h"
 #include "util/random_uuid.h"
+#include "util/civil_time.h"
 
 namespace medallion::delta {
 namespace {
-
-int64_t now_or_clock(int64_t now_ms) {
-  if (now_ms != 0) return now_ms;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string json_string_array(const std::vector<std::string>& values) {
   util::JsonWriter w;
@@ -32,49 +25,7 @@ std::string json_string_array(const std::vector<std::string>& values) {
   return w.take();
 }
 
-std::string_view op_text(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "<>";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
-    case CompareOp::kIsNull: return "IS NULL";
-    case CompareOp::kIsNotNull: return "IS NOT NULL";
-  }
-  return "?";
-}
 
-// ["day = '2024-01-01'", ...] as Spark renders predicates in commitInfo.
-std::string predicate_text(const std::vector<ColumnPredicate>& where) {
-  std::vector<std::string> parts;
-  for (const ColumnPredicate& p : where) {
-    if (p.op == CompareOp::kIsNull || p.op == CompareOp::kIsNotNull) {
-      parts.push_back(fmt::format("{} {}", p.column, op_text(p.op)));
-    } else {
-      parts.push_back(fmt::format("{} {} '{}'", p.column, op_text(p.op),
-                                  serialize_partition_value(p.value).value_or("NULL")));
-    }
-  }
-  return json_string_array(parts);
-}
-
-util::Status check_partition_predicates(const Snapshot& snapshot,
-                                        const std::vector<ColumnPredicate>& where) {
-  const auto& partition_columns = snapshot.metadata.partition_columns;
-  for (const ColumnPredicate& p : where) {
-    if (std::find(partition_columns.begin(), partition_columns.end(), p.column) ==
-        partition_columns.end()) {
-      return util::Status::invalid_argument(fmt::format(
-          "delta: the predicate on '{}' cannot select files of table {}: only partition columns "
-          "({}) can be used here",
-          p.column, snapshot.table_root, fmt::join(partition_columns, ", ")));
-    }
-  }
-  FilterContext context{&snapshot.schema, &partition_columns, snapshot.column_mapping};
-  return check_filter(context, where);
-}
 
 int64_t total_size(const std::vector<AddFile>& files) {
   int64_t bytes = 0;
@@ -100,7 +51,7 @@ util::Result<std::vector<AddFile>> write_files(util::FileSystem& fs, const Snaps
       return util::Status::invalid_argument(fmt::format(
           "delta: rows written to {} fall outside the replaceWhere condition {}: write only rows "
           "that match it",
-          snapshot.table_root, predicate_text(must_match)));
+          snapshot.table_root, predicates_json(must_match)));
     }
   }
   if (options.test_hook) options.test_hook("data_written");
@@ -126,6 +77,13 @@ bool already_committed(const Snapshot& snapshot, const WriteOptions& options) {
   return latest && *latest >= options.app_version;
 }
 
+WriteResult skipped_write(const Snapshot& snapshot) {
+  WriteResult result;
+  result.version = snapshot.version;
+  result.skipped = true;
+  return result;
+}
+
 void stamp_txn(Transaction& tx, const WriteOptions& options, int64_t now_ms) {
   if (!options.app_id.empty() && options.app_version >= 0) {
     tx.set_txn(options.app_id, options.app_version, now_ms);
@@ -147,7 +105,7 @@ util::Result<WriteResult> create_table(util::FileSystem& fs, const std::string& 
           table_root, column));
     }
   }
-  const int64_t now_ms = now_or_clock(options.now_ms);
+  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   Metadata metadata;
   metadata.id = util::random_uuid();
   metadata.schema_string = serialize_schema(schema);
@@ -175,13 +133,9 @@ util::Result<WriteResult> create_table(util::FileSystem& fs, const std::string& 
 util::Result<WriteResult> append(util::FileSystem& fs, const std::string& table_root,
                                  const parquet::RowBatch& batch, const WriteOptions& options) {
   MEDALLION_ASSIGN_OR_RETURN(Snapshot snapshot, load_snapshot(fs, table_root));
+  if (already_committed(snapshot, options)) return skipped_write(snapshot);
   WriteResult result;
-  result.version = snapshot.version;
-  if (already_committed(snapshot, options)) {
-    result.skipped = true;
-    return result;
-  }
-  const int64_t now_ms = now_or_clock(options.now_ms);
+  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   MEDALLION_ASSIGN_OR_RETURN(std::vector<AddFile> adds,
                              write_files(fs, snapshot, batch, {}, options, now_ms));
   MEDALLION_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(fs, snapshot));
@@ -257,14 +211,9 @@ util::Result<WriteResult> overwrite(util::FileSystem& fs, const std::string& tab
                                     const std::vector<ColumnPredicate>& replace_where,
                                     const WriteOptions& options) {
   MEDALLION_ASSIGN_OR_RETURN(Snapshot snapshot, load_snapshot(fs, table_root));
-  if (already_committed(snapshot, options)) {
-    WriteResult skipped;
-    skipped.version = snapshot.version;
-    skipped.skipped = true;
-    return skipped;
-  }
-  MEDALLION_RETURN_IF_ERROR(check_partition_predicates(snapshot, replace_where));
-  const int64_t now_ms = now_or_clock(options.now_ms);
+  if (already_committed(snapshot, options)) return skipped_write(snapshot);
+  MEDALLION_RETURN_IF_ERROR(check_partition_filter(snapshot, replace_where));
+  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   MEDALLION_ASSIGN_OR_RETURN(std::vector<AddFile> adds,
                              write_files(fs, snapshot, batch, replace_where, options, now_ms));
   CommitOptions commit_options;
@@ -272,7 +221,7 @@ util::Result<WriteResult> overwrite(util::FileSystem& fs, const std::string& tab
   commit_options.parameters["mode"] = "Overwrite";
   commit_options.parameters["partitionBy"] =
       json_string_array(snapshot.metadata.partition_columns);
-  if (!replace_where.empty()) commit_options.parameters["predicate"] = predicate_text(replace_where);
+  if (!replace_where.empty()) commit_options.parameters["predicate"] = predicates_json(replace_where);
   commit_options.metrics["numFiles"] = std::to_string(adds.size());
   commit_options.metrics["numOutputRows"] = std::to_string(batch.num_rows);
   commit_options.metrics["numOutputBytes"] = std::to_string(total_size(adds));
@@ -285,18 +234,29 @@ util::Result<WriteResult> delete_where(util::FileSystem& fs, const std::string& 
                                        const std::vector<ColumnPredicate>& where,
                                        const WriteOptions& options) {
   MEDALLION_ASSIGN_OR_RETURN(Snapshot snapshot, load_snapshot(fs, table_root));
-  if (already_committed(snapshot, options)) {
-    WriteResult skipped;
-    skipped.version = snapshot.version;
-    skipped.skipped = true;
-    return skipped;
-  }
-  MEDALLION_RETURN_IF_ERROR(check_partition_predicates(snapshot, where));
-  const int64_t now_ms = now_or_clock(options.now_ms);
+  if (already_committed(snapshot, options)) return skipped_write(snapshot);
+  MEDALLION_RETURN_IF_ERROR(check_partition_filter(snapshot, where));
+  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   CommitOptions commit_options;
   commit_options.operation = "DELETE";
-  commit_options.parameters["predicate"] = predicate_text(where);
+  commit_options.parameters["predicate"] = predicates_json(where);
   return replace_files(fs, snapshot, where, {}, 0, std::move(commit_options), options, now_ms);
+}
+
+util::Status check_partition_filter(const Snapshot& snapshot,
+                                        const std::vector<ColumnPredicate>& where) {
+  const auto& partition_columns = snapshot.metadata.partition_columns;
+  for (const ColumnPredicate& p : where) {
+    if (std::find(partition_columns.begin(), partition_columns.end(), p.column) ==
+        partition_columns.end()) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: the predicate on '{}' cannot select files of table {}: only partition columns "
+          "({}) can be used here",
+          p.column, snapshot.table_root, fmt::join(partition_columns, ", ")));
+    }
+  }
+  FilterContext context{&snapshot.schema, &partition_columns, snapshot.column_mapping};
+  return check_filter(context, where);
 }
 
 util::Status checkpoint_if_due(util::FileSystem& fs, const std::string& table_root,
@@ -314,7 +274,7 @@ util::Status checkpoint_if_due(util::FileSystem& fs, const std::string& table_ro
   }
   if (version % interval != 0) return util::Status::ok();
   CheckpointOptions checkpoint_options;
-  checkpoint_options.now_ms = now_or_clock(now_ms);
+  checkpoint_options.now_ms = now_ms != 0 ? now_ms : util::unix_now_ms();
   return write_checkpoint(fs, snapshot, checkpoint_options).status();
 }
 

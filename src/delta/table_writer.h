@@ -28,6 +28,7 @@
 #include "delta/data_writer.h"
 #include "delta/delta_schema.h"
 #include "delta/scan_filter.h"
+#include "delta/snapshot.h"
 #include "formats/parquet/value_array.h"
 #include "util/file_system.h"
 #include "util/status.h"
@@ -79,6 +80,11 @@ util::Result<WriteResult> overwrite(util::FileSystem& fs, const std::string& tab
 util::Result<WriteResult> delete_where(util::FileSystem& fs, const std::string& table_root,
                                        const std::vector<ColumnPredicate>& where,
                                        const WriteOptions& options = {});
+
+// OK when every predicate is on a partition column of the snapshot's table
+// and of its type; kInvalidArgument naming the column otherwise.
+util::Status check_partition_filter(const Snapshot& snapshot,
+                                    const std::vector<ColumnPredicate>& where);
 
 // Writes a checkpoint of `version` when it is a multiple of the table's
 // checkpoint interval. A failed checkpoint does not undo the commit: the

@@ -1,7 +1,6 @@
 #include "delta/transaction.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include <fmt/format.h>
 
@@ -11,15 +10,10 @@
 #include "delta/table_features.h"
 #include "util/json_writer.h"
 #include "util/random_uuid.h"
+#include "util/civil_time.h"
 
 namespace medallion::delta {
 namespace {
-
-int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool same_partition(const PartitionValues& a, const PartitionValues& b) { return a == b; }
 
@@ -153,7 +147,7 @@ util::Result<CommitResult> Transaction::commit(const CommitOptions& options) {
         fmt::format("delta: a transaction on {} was committed twice: start a new one", table_root_));
   }
   committed_ = true;
-  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : system_now_ms();
+  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   const std::string log_dir = log_dir_path(table_root_);
   MEDALLION_RETURN_IF_ERROR(fs_->create_dirs(log_dir));
   std::string body = serialize_actions(actions(options, now_ms));

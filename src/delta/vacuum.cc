@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <limits>
 #include <set>
 
@@ -10,26 +9,20 @@
 
 #include "delta/column_conform.h"
 #include "delta/deletion_vector.h"
+#include "delta/log_format.h"
 #include "delta/partition_value.h"
 #include "delta/snapshot.h"
 #include "delta/table_scan.h"
+#include "util/civil_time.h"
 
 namespace medallion::delta {
 namespace {
 
-constexpr std::string_view kLogDirName = "_delta_log";
 constexpr std::string_view kChangeDataDirName = "_change_data";
 constexpr std::string_view kCommitTempSuffix = ".json.tmp";
 // Partition directories nest one level per partition column; anything far
 // deeper is a symbolic link loop, not a table.
 constexpr int kMaxDepth = 256;
-
-int64_t now_or_clock(int64_t now_ms) {
-  if (now_ms != 0) return now_ms;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -279,7 +272,7 @@ util::Result<VacuumResult> vacuum(util::FileSystem& fs, const std::string& table
         hours_text(table_retention_ms)));
   }
 
-  const int64_t now_ms = now_or_clock(options.now_ms);
+  const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   VacuumResult result;
   result.dry_run = options.dry_run;
   Walk walk;

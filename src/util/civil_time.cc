@@ -1,8 +1,15 @@
 #include "util/civil_time.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace medallion::util {
+
+int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 bool is_leap_year(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 

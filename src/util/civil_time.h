@@ -22,6 +22,9 @@
 
 namespace medallion::util {
 
+// The system clock: milliseconds since 1970-01-01T00:00:00Z.
+int64_t unix_now_ms();
+
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
 inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
