@@ -14,19 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "golden_testdata.h"
+
 namespace medallion::delta {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kGolden = fs::path(MEDALLION_SHARED_TESTDATA) / "delta" / "golden";
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+const fs::path kGolden = testing::golden_dir();
+using testing::read_text;
 
 // Commit files and JSON V2 checkpoints of every golden table.
 std::vector<fs::path> golden_log_json_files() {

@@ -12,27 +12,17 @@
 
 #include "formats/parquet/parquet_schema.h"
 
-#ifndef MEDALLION_SHARED_TESTDATA
-#error "MEDALLION_SHARED_TESTDATA must point at ../shared/testdata"
-#endif
+#include "golden_testdata.h"
 
 namespace medallion::delta {
 namespace {
 
+using testing::read_text;
+
 using ::testing::HasSubstr;
 using util::StatusCode;
 
-std::filesystem::path golden_dir() {
-  return std::filesystem::path(MEDALLION_SHARED_TESTDATA) / "delta" / "golden";
-}
-
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
+using testing::golden_dir;
 Schema parse_ok(std::string_view json) {
   auto s = parse_schema(json);
   EXPECT_TRUE(s.is_ok()) << s.status().message();

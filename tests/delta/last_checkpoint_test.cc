@@ -9,19 +9,15 @@
 #include <sstream>
 #include <string>
 
+#include "golden_testdata.h"
+
 namespace medallion::delta {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kGolden = fs::path(MEDALLION_SHARED_TESTDATA) / "delta" / "golden";
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+const fs::path kGolden = testing::golden_dir();
+using testing::read_text;
 
 util::Result<LastCheckpoint> golden(std::string_view table) {
   const fs::path p = kGolden / table / "_delta_log" / "_last_checkpoint";

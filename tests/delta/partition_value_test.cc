@@ -14,12 +14,12 @@
 
 #include "delta/scalar.h"
 
-#ifndef MEDALLION_SHARED_TESTDATA
-#error "MEDALLION_SHARED_TESTDATA must point at ../shared/testdata"
-#endif
+#include "golden_testdata.h"
 
 namespace medallion::delta {
 namespace {
+
+using testing::read_text;
 
 using ::testing::HasSubstr;
 using util::StatusCode;
@@ -420,17 +420,7 @@ TEST(PartitionPath, UriDecodeRefusesNul) {
 
 // -------------------------------------------------------- golden tables --
 
-std::filesystem::path golden_dir() {
-  return std::filesystem::path(MEDALLION_SHARED_TESTDATA) / "delta" / "golden";
-}
-
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
+using testing::golden_dir;
 struct GoldenAdd {
   std::string path;
   PartitionValues values;
