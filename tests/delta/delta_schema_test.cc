@@ -489,16 +489,7 @@ struct TableLog {
   std::vector<std::string> schema_strings;  // every metaData.schemaString, in file order
 };
 
-std::vector<std::filesystem::path> json_log_files(const std::filesystem::path& table) {
-  std::vector<std::filesystem::path> files;
-  const auto log = table / "_delta_log";
-  if (!std::filesystem::is_directory(log)) return files;
-  for (const auto& entry : std::filesystem::directory_iterator(log)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using testing::json_log_files;
 
 std::vector<std::string> schema_strings_of(const std::filesystem::path& table) {
   std::vector<std::string> out;

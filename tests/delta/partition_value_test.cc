@@ -431,11 +431,7 @@ struct GoldenAdd {
 // Every add action of the table's JSON commits, with the schema in force.
 std::vector<GoldenAdd> golden_adds(const std::string& table) {
   std::vector<GoldenAdd> out;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(golden_dir() / table / "_delta_log")) {
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = testing::json_log_files(golden_dir() / table);
   simdjson::dom::parser parser;
   Schema schema;
   std::vector<std::string> partition_columns;
