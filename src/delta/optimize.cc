@@ -219,7 +219,7 @@ util::Result<OptimizeResult> optimize(util::FileSystem& fs, const std::string& t
   result.version = committed.value().version;
   // The commit stands whatever happens to the checkpoint; the next writer
   // whose version is due writes one.
-  (void)checkpoint_if_due(fs, snapshot.table_root, result.version, now_ms);
+  (void)checkpoint_if_due(fs, snapshot, result.version, now_ms);
   return result;
 }
 

@@ -61,12 +61,12 @@ util::Result<std::vector<AddFile>> write_files(util::FileSystem& fs, const Snaps
 // Commits the transaction, then checkpoints when due. A checkpoint failure
 // is not a write failure: the commit stands and a later one retries.
 util::Result<int64_t> commit(util::FileSystem& fs, Transaction& tx, CommitOptions commit_options,
-                             const WriteOptions& options, const std::string& table_root,
+                             const WriteOptions& options, const Snapshot& snapshot,
                              int64_t now_ms) {
   commit_options.now_ms = now_ms;
   commit_options.test_hook = options.test_hook;
   MEDALLION_ASSIGN_OR_RETURN(CommitResult committed, tx.commit(commit_options));
-  (void)checkpoint_if_due(fs, table_root, committed.version, now_ms);
+  (void)checkpoint_if_due(fs, snapshot, committed.version, now_ms);
   return committed.version;
 }
 
@@ -150,7 +150,7 @@ util::Result<WriteResult> append(util::FileSystem& fs, const std::string& table_
   commit_options.metrics["numOutputRows"] = std::to_string(batch.num_rows);
   commit_options.metrics["numOutputBytes"] = std::to_string(total_size(adds));
   MEDALLION_ASSIGN_OR_RETURN(result.version,
-                             commit(fs, tx, commit_options, options, table_root, now_ms));
+                             commit(fs, tx, commit_options, options, snapshot, now_ms));
   result.files_added = static_cast<int64_t>(adds.size());
   result.rows_written = static_cast<int64_t>(batch.num_rows);
   return result;
@@ -197,7 +197,7 @@ util::Result<WriteResult> replace_files(util::FileSystem& fs, const Snapshot& sn
   commit_options.metrics["numRemovedFiles"] = std::to_string(result.files_removed);
   if (rows_known) commit_options.metrics["numDeletedRows"] = std::to_string(rows_removed);
   MEDALLION_ASSIGN_OR_RETURN(
-      result.version, commit(fs, tx, commit_options, options, snapshot.table_root, now_ms));
+      result.version, commit(fs, tx, commit_options, options, snapshot, now_ms));
   result.files_added = static_cast<int64_t>(adds.size());
   result.rows_written = rows_written;
   result.rows_removed = rows_known ? rows_removed : -1;
@@ -259,12 +259,11 @@ util::Status check_partition_filter(const Snapshot& snapshot,
   return check_filter(context, where);
 }
 
-util::Status checkpoint_if_due(util::FileSystem& fs, const std::string& table_root,
+util::Status checkpoint_if_due(util::FileSystem& fs, const Snapshot& read_snapshot,
                                int64_t version, int64_t now_ms) {
   if (version <= 0) return util::Status::ok();
-  MEDALLION_ASSIGN_OR_RETURN(Snapshot snapshot, load_snapshot(fs, table_root, version));
   int64_t interval = kDefaultCheckpointInterval;
-  if (auto text = snapshot.property(std::string(kCheckpointIntervalProperty))) {
+  if (auto text = read_snapshot.property(std::string(kCheckpointIntervalProperty))) {
     try {
       interval = std::stoll(*text);
     } catch (...) {
@@ -272,7 +271,10 @@ util::Status checkpoint_if_due(util::FileSystem& fs, const std::string& table_ro
     }
     if (interval < 1) interval = kDefaultCheckpointInterval;
   }
+  // Only a due version pays for loading the new snapshot.
   if (version % interval != 0) return util::Status::ok();
+  MEDALLION_ASSIGN_OR_RETURN(Snapshot snapshot,
+                             load_snapshot(fs, read_snapshot.table_root, version));
   CheckpointOptions checkpoint_options;
   checkpoint_options.now_ms = now_ms != 0 ? now_ms : util::unix_now_ms();
   return write_checkpoint(fs, snapshot, checkpoint_options).status();

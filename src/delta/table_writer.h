@@ -87,9 +87,11 @@ util::Status check_partition_filter(const Snapshot& snapshot,
                                     const std::vector<ColumnPredicate>& where);
 
 // Writes a checkpoint of `version` when it is a multiple of the table's
-// checkpoint interval. A failed checkpoint does not undo the commit: the
-// error is returned for the caller to report.
-util::Status checkpoint_if_due(util::FileSystem& fs, const std::string& table_root,
+// checkpoint interval, read from `read_snapshot` (the snapshot the commit of
+// `version` started from: a change of the interval would have conflicted).
+// A failed checkpoint does not undo the commit: the error is returned for
+// the caller to report.
+util::Status checkpoint_if_due(util::FileSystem& fs, const Snapshot& read_snapshot,
                                int64_t version, int64_t now_ms);
 
 }  // namespace medallion::delta
