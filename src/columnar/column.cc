@@ -1,5 +1,8 @@
 #include "columnar/column.h"
 
+#include <cassert>
+#include <cstring>
+
 namespace medallion::columnar {
 
 Column::Column(DataType type) : type_(type) {
@@ -77,6 +80,148 @@ void Column::append_string(std::string_view v) {
   chars_.append(v);
   offsets_.push_back(chars_.size());
   mark_valid();
+}
+
+void Column::append_validity(const uint8_t* valid, size_t rows, size_t nulls) {
+  if (nulls > 0 && validity_.empty()) validity_.assign(size_, 1);
+  if (!validity_.empty()) {
+    if (valid != nullptr) {
+      validity_.insert(validity_.end(), valid, valid + rows);
+    } else {
+      validity_.resize(validity_.size() + rows, 1);
+    }
+  }
+  size_ += rows;
+  null_count_ += nulls;
+}
+
+void Column::append_from(const Column& other, size_t row) {
+  assert(other.type_ == type_ && row < other.size_);
+  if (&other == this) {
+    const Column copy = other;
+    append_from(copy, row);
+    return;
+  }
+  if (other.is_null(row)) {
+    append_null();
+    return;
+  }
+  switch (type_) {
+    case DataType::kBool: u8_.push_back(other.u8_[row]); break;
+    case DataType::kInt32:
+    case DataType::kDate: i32_.push_back(other.i32_[row]); break;
+    case DataType::kInt64:
+    case DataType::kTimestamp: i64_.push_back(other.i64_[row]); break;
+    case DataType::kDouble: f64_.push_back(other.f64_[row]); break;
+    case DataType::kString: chars_.append(other.string_at(row)); offsets_.push_back(chars_.size()); break;
+  }
+  mark_valid();
+}
+
+void Column::append_column(const Column& other) {
+  assert(other.type_ == type_);
+  if (&other == this) {
+    const Column copy = other;
+    append_column(copy);
+    return;
+  }
+  switch (type_) {
+    case DataType::kBool: u8_.insert(u8_.end(), other.u8_.begin(), other.u8_.end()); break;
+    case DataType::kInt32:
+    case DataType::kDate: i32_.insert(i32_.end(), other.i32_.begin(), other.i32_.end()); break;
+    case DataType::kInt64:
+    case DataType::kTimestamp: i64_.insert(i64_.end(), other.i64_.begin(), other.i64_.end()); break;
+    case DataType::kDouble: f64_.insert(f64_.end(), other.f64_.begin(), other.f64_.end()); break;
+    case DataType::kString: {
+      const uint64_t shift = chars_.size();
+      offsets_.reserve(offsets_.size() + other.size_);
+      for (size_t r = 1; r <= other.size_; ++r) offsets_.push_back(other.offsets_[r] + shift);
+      chars_.append(other.chars_);
+      break;
+    }
+  }
+  append_validity(other.validity_.empty() ? nullptr : other.validity_.data(), other.size_,
+                  other.null_count_);
+}
+
+namespace {
+
+// out gains values[indices[i]] for each i, or T{} for a negative index.
+template <typename T>
+void gather(const std::vector<T>& values, std::span<const int64_t> indices, std::vector<T>* out) {
+  const size_t base = out->size();
+  out->resize(base + indices.size());
+  T* dst = out->data() + base;
+  const T* src = values.data();
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const int64_t r = indices[i];
+    assert(r < 0 || static_cast<size_t>(r) < values.size());
+    dst[i] = r < 0 ? T{} : src[r];
+  }
+}
+
+}  // namespace
+
+void Column::append_take(const Column& other, std::span<const int64_t> indices) {
+  assert(other.type_ == type_);
+  if (&other == this) {
+    const Column copy = other;
+    append_take(copy, indices);
+    return;
+  }
+  const size_t n = indices.size();
+  const uint8_t* src_valid = other.validity_.empty() ? nullptr : other.validity_.data();
+  size_t nulls = 0;
+  for (const int64_t r : indices) {
+    nulls += (r < 0 || (src_valid != nullptr && src_valid[r] == 0)) ? 1 : 0;
+  }
+  if (nulls > 0 || !validity_.empty()) {
+    if (validity_.empty()) validity_.assign(size_, 1);
+    const size_t base = validity_.size();
+    validity_.resize(base + n);
+    uint8_t* dst = validity_.data() + base;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t r = indices[i];
+      dst[i] = (r >= 0 && (src_valid == nullptr || src_valid[r] != 0)) ? 1 : 0;
+    }
+  }
+  size_ += n;
+  null_count_ += nulls;
+  // A null source row holds a zero slot and an empty string, so only
+  // negative indices need care below.
+  switch (type_) {
+    case DataType::kBool: gather(other.u8_, indices, &u8_); break;
+    case DataType::kInt32:
+    case DataType::kDate: gather(other.i32_, indices, &i32_); break;
+    case DataType::kInt64:
+    case DataType::kTimestamp: gather(other.i64_, indices, &i64_); break;
+    case DataType::kDouble: gather(other.f64_, indices, &f64_); break;
+    case DataType::kString: {
+      const uint64_t* src_offsets = other.offsets_.data();
+      size_t bytes = 0;
+      for (const int64_t r : indices) {
+        if (r >= 0) bytes += src_offsets[r + 1] - src_offsets[r];
+      }
+      const size_t base_chars = chars_.size();
+      chars_.resize(base_chars + bytes);
+      char* dst = chars_.data();
+      const char* src = other.chars_.data();
+      uint64_t pos = base_chars;
+      const size_t base_offsets = offsets_.size();
+      offsets_.resize(base_offsets + n);
+      uint64_t* out_offsets = offsets_.data() + base_offsets;
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t r = indices[i];
+        if (r >= 0) {
+          const uint64_t len = src_offsets[r + 1] - src_offsets[r];
+          if (len != 0) std::memcpy(dst + pos, src + src_offsets[r], len);
+          pos += len;
+        }
+        out_offsets[i] = pos;
+      }
+      break;
+    }
+  }
 }
 
 }  // namespace medallion::columnar

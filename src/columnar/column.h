@@ -6,10 +6,18 @@
 // entries) into one byte buffer. Validity is one byte per row (1 = valid),
 // kept empty while the column has no nulls.
 //
+// Bulk appends (append_from, append_column, append_take) copy rows of another
+// column of the same type; they reserve once and copy fixed-width values
+// without per-row branching where the source has no nulls. The raw accessors
+// (validity(), *_values(), string_offsets(), string_chars()) expose the
+// buffers for the engine's tight loops (row_key, sort); they stay valid until
+// the column is next modified.
+//
 // Thread safety: a Column is a value; concurrent reads are safe.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +45,16 @@ class Column {
   void append_double(double v);
   void append_string(std::string_view v);
 
+  // Appends row `row` of `other` (value or null). other.type() must equal
+  // type() and row must be < other.size() (preconditions, asserted).
+  void append_from(const Column& other, size_t row);
+  // Appends every row of `other` (same type, asserted).
+  void append_column(const Column& other);
+  // Appends, for each index, row `index` of `other` (same type), or a null
+  // row when the index is negative. Non-negative indices must be
+  // < other.size() (asserted).
+  void append_take(const Column& other, std::span<const int64_t> indices);
+
   bool bool_at(size_t row) const { return u8_[row] != 0; }
   int32_t int32_at(size_t row) const { return i32_[row]; }
   int64_t int64_at(size_t row) const { return i64_[row]; }
@@ -47,9 +65,19 @@ class Column {
 
   const std::vector<int64_t>& int64_values() const { return i64_; }
   const std::vector<int32_t>& int32_values() const { return i32_; }
+  const std::vector<uint8_t>& bool_values() const { return u8_; }
+  const std::vector<double>& double_values() const { return f64_; }
+  // size() + 1 offsets into string_chars(); row r is [offsets[r], offsets[r + 1]).
+  const std::vector<uint64_t>& string_offsets() const { return offsets_; }
+  const std::string& string_chars() const { return chars_; }
+  // One byte per row (1 = valid), or empty when the column has no nulls.
+  const std::vector<uint8_t>& validity() const { return validity_; }
 
  private:
   void mark_valid();
+  // Appends `rows` validity bytes (all valid when `valid` is null) keeping the
+  // invariant that validity_ is empty exactly while there are no nulls.
+  void append_validity(const uint8_t* valid, size_t rows, size_t nulls);
 
   DataType type_;
   size_t size_ = 0;
