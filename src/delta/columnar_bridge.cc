@@ -153,4 +153,41 @@ util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema,
   return batch;
 }
 
+Scalar scalar_at(const columnar::Column& column, size_t row) {
+  if (column.is_null(row)) {
+    DataType type;
+    type.kind = delta_kind(column.type());
+    return Scalar::null_of(type);
+  }
+  switch (column.type()) {
+    case columnar::DataType::kBool: return Scalar::of_boolean(column.bool_at(row));
+    case columnar::DataType::kInt32: return Scalar::of_integer(column.int32_at(row));
+    case columnar::DataType::kInt64: return Scalar::of_long(column.int64_at(row));
+    case columnar::DataType::kDouble: return Scalar::of_double(column.double_at(row));
+    case columnar::DataType::kString: return Scalar::of_string(std::string(column.string_at(row)));
+    case columnar::DataType::kDate: return Scalar::of_date(column.int32_at(row));
+    case columnar::DataType::kTimestamp: return Scalar::of_timestamp(column.int64_at(row));
+  }
+  return Scalar{};
+}
+
+Scalar scalar_of(const columnar::Literal& literal) {
+  if (literal.is_null) {
+    DataType type;
+    type.kind = delta_kind(literal.type);
+    return Scalar::null_of(type);
+  }
+  switch (literal.type) {
+    case columnar::DataType::kBool: return Scalar::of_boolean(literal.int_value != 0);
+    case columnar::DataType::kInt32:
+      return Scalar::of_integer(static_cast<int32_t>(literal.int_value));
+    case columnar::DataType::kInt64: return Scalar::of_long(literal.int_value);
+    case columnar::DataType::kDouble: return Scalar::of_double(literal.double_value);
+    case columnar::DataType::kString: return Scalar::of_string(literal.string_value);
+    case columnar::DataType::kDate: return Scalar::of_date(literal.int_value);
+    case columnar::DataType::kTimestamp: return Scalar::of_timestamp(literal.int_value);
+  }
+  return Scalar{};
+}
+
 }  // namespace medallion::delta

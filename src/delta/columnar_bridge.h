@@ -19,7 +19,9 @@
 
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
+#include "columnar/expression.h"
 #include "delta/delta_schema.h"
+#include "delta/scalar.h"
 #include "formats/parquet/value_array.h"
 #include "util/status.h"
 
@@ -34,5 +36,12 @@ parquet::RowBatch to_row_batch(const columnar::RecordBatch& batch);
 // Rows of `schema` (every top-level field, in order) as a record batch.
 util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema,
                                                     const parquet::RowBatch& rows);
+
+// The value in `row` of a column as a Scalar of the matching Delta type
+// (a typed null for a null row).
+Scalar scalar_at(const columnar::Column& column, size_t row);
+
+// A literal as a Scalar of the matching Delta type.
+Scalar scalar_of(const columnar::Literal& literal);
 
 }  // namespace medallion::delta

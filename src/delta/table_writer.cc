@@ -58,25 +58,6 @@ util::Result<std::vector<AddFile>> write_files(util::FileSystem& fs, const Snaps
   return adds;
 }
 
-// Commits the transaction, then checkpoints when due. A checkpoint failure
-// is not a write failure: the commit stands and a later one retries.
-util::Result<int64_t> commit(util::FileSystem& fs, Transaction& tx, CommitOptions commit_options,
-                             const WriteOptions& options, const Snapshot& snapshot,
-                             int64_t now_ms) {
-  commit_options.now_ms = now_ms;
-  commit_options.test_hook = options.test_hook;
-  MEDALLION_ASSIGN_OR_RETURN(CommitResult committed, tx.commit(commit_options));
-  (void)checkpoint_if_due(fs, snapshot, committed.version, now_ms);
-  return committed.version;
-}
-
-// The skip decision of an idempotent write.
-bool already_committed(const Snapshot& snapshot, const WriteOptions& options) {
-  if (options.app_id.empty() || options.app_version < 0) return false;
-  auto latest = snapshot.txn_version(options.app_id);
-  return latest && *latest >= options.app_version;
-}
-
 WriteResult skipped_write(const Snapshot& snapshot) {
   WriteResult result;
   result.version = snapshot.version;
@@ -84,13 +65,28 @@ WriteResult skipped_write(const Snapshot& snapshot) {
   return result;
 }
 
-void stamp_txn(Transaction& tx, const WriteOptions& options, int64_t now_ms) {
+}  // namespace
+
+bool already_committed(const Snapshot& snapshot, const WriteOptions& options) {
+  if (options.app_id.empty() || options.app_version < 0) return false;
+  auto latest = snapshot.txn_version(options.app_id);
+  return latest && *latest >= options.app_version;
+}
+
+// A checkpoint failure is not a write failure: the commit stands and a
+// later one retries.
+util::Result<int64_t> commit_write(util::FileSystem& fs, Transaction& tx,
+                                   CommitOptions commit_options, const WriteOptions& options,
+                                   const Snapshot& snapshot, int64_t now_ms) {
   if (!options.app_id.empty() && options.app_version >= 0) {
     tx.set_txn(options.app_id, options.app_version, now_ms);
   }
+  commit_options.now_ms = now_ms;
+  commit_options.test_hook = options.test_hook;
+  MEDALLION_ASSIGN_OR_RETURN(CommitResult committed, tx.commit(commit_options));
+  (void)checkpoint_if_due(fs, snapshot, committed.version, now_ms);
+  return committed.version;
 }
-
-}  // namespace
 
 util::Result<WriteResult> create_table(util::FileSystem& fs, const std::string& table_root,
                                        const Schema& schema,
@@ -140,7 +136,6 @@ util::Result<WriteResult> append(util::FileSystem& fs, const std::string& table_
                              write_files(fs, snapshot, batch, {}, options, now_ms));
   MEDALLION_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(fs, snapshot));
   for (const AddFile& add : adds) tx.add_file(add);
-  stamp_txn(tx, options, now_ms);
   CommitOptions commit_options;
   commit_options.operation = "WRITE";
   commit_options.parameters["mode"] = "Append";
@@ -150,7 +145,7 @@ util::Result<WriteResult> append(util::FileSystem& fs, const std::string& table_
   commit_options.metrics["numOutputRows"] = std::to_string(batch.num_rows);
   commit_options.metrics["numOutputBytes"] = std::to_string(total_size(adds));
   MEDALLION_ASSIGN_OR_RETURN(result.version,
-                             commit(fs, tx, commit_options, options, snapshot, now_ms));
+                             commit_write(fs, tx, commit_options, options, snapshot, now_ms));
   result.files_added = static_cast<int64_t>(adds.size());
   result.rows_written = static_cast<int64_t>(batch.num_rows);
   return result;
@@ -193,11 +188,10 @@ util::Result<WriteResult> replace_files(util::FileSystem& fs, const Snapshot& sn
   // removed files' partitions (done by remove_file) and the new files'.
   for (const AddFile& add : adds) tx.mark_read(add.partition_values);
   for (AddFile& add : adds) tx.add_file(std::move(add));
-  stamp_txn(tx, options, now_ms);
   commit_options.metrics["numRemovedFiles"] = std::to_string(result.files_removed);
   if (rows_known) commit_options.metrics["numDeletedRows"] = std::to_string(rows_removed);
   MEDALLION_ASSIGN_OR_RETURN(
-      result.version, commit(fs, tx, commit_options, options, snapshot, now_ms));
+      result.version, commit_write(fs, tx, commit_options, options, snapshot, now_ms));
   result.files_added = static_cast<int64_t>(adds.size());
   result.rows_written = rows_written;
   result.rows_removed = rows_known ? rows_removed : -1;

@@ -29,6 +29,7 @@
 #include "delta/delta_schema.h"
 #include "delta/scan_filter.h"
 #include "delta/snapshot.h"
+#include "delta/transaction.h"
 #include "formats/parquet/value_array.h"
 #include "util/file_system.h"
 #include "util/status.h"
@@ -85,6 +86,17 @@ util::Result<WriteResult> delete_where(util::FileSystem& fs, const std::string& 
 // and of its type; kInvalidArgument naming the column otherwise.
 util::Status check_partition_filter(const Snapshot& snapshot,
                                     const std::vector<ColumnPredicate>& where);
+
+// Shared by the write operations (here and in merge.h):
+// True when `options` name an idempotent write (app_id, app_version) that
+// the snapshot's table already holds.
+bool already_committed(const Snapshot& snapshot, const WriteOptions& options);
+// Stamps the txn of an idempotent write on `tx`, commits it with the
+// options' clock and test hook, and checkpoints when due (a failed
+// checkpoint is not an error: the commit stands). The committed version.
+util::Result<int64_t> commit_write(util::FileSystem& fs, Transaction& tx,
+                                   CommitOptions commit_options, const WriteOptions& options,
+                                   const Snapshot& snapshot, int64_t now_ms);
 
 // Writes a checkpoint of `version` when it is a multiple of the table's
 // checkpoint interval, read from `read_snapshot` (the snapshot the commit of

@@ -12,6 +12,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kIOError: return "I/O error";
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kAborted: return "aborted";
+    case StatusCode::kFailedPrecondition: return "failed precondition";
     case StatusCode::kInternal: return "internal error";
   }
   return "unknown";

@@ -27,7 +27,8 @@ enum class StatusCode {
   kCorruption,        // bytes on disk or on the wire violate their format
   kIOError,           // the operating system or the network failed us
   kUnsupported,       // valid input using a feature medallion does not implement
-  kAborted,           // stopped on request (signal, cancellation)
+  kAborted,           // stopped on request (signal, cancellation) or lost to a concurrent writer
+  kFailedPrecondition,  // the state (of a table, a stream) forbids the operation as asked
   kInternal,          // a broken invariant inside medallion: a bug
 };
 
@@ -46,6 +47,9 @@ class [[nodiscard]] Status {
   static Status io_error(std::string msg) { return {StatusCode::kIOError, std::move(msg)}; }
   static Status unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status aborted(std::string msg) { return {StatusCode::kAborted, std::move(msg)}; }
+  static Status failed_precondition(std::string msg) {
+    return {StatusCode::kFailedPrecondition, std::move(msg)};
+  }
   static Status internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }
