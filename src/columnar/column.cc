@@ -1,5 +1,7 @@
 #include "columnar/column.h"
 
+#include <fmt/format.h>
+
 #include <cassert>
 #include <cstring>
 
@@ -222,6 +224,70 @@ void Column::append_take(const Column& other, std::span<const int64_t> indices) 
       break;
     }
   }
+}
+
+util::Result<Column> Column::adopt(DataType type, size_t rows, ColumnBuffers buffers) {
+  auto too_short = [&](std::string_view what, size_t have) {
+    return util::Status::invalid_argument(
+        fmt::format("column: {} of {} values for {} rows of a {} column", what, have, rows,
+                    data_type_name(type)));
+  };
+  Column out(type);
+  out.size_ = rows;
+  if (!buffers.validity.empty()) {
+    if (buffers.validity.size() < rows) return too_short("validity", buffers.validity.size());
+    buffers.validity.resize(rows);
+    for (uint8_t v : buffers.validity) out.null_count_ += v == 0 ? 1 : 0;
+    if (out.null_count_ > 0) out.validity_ = std::move(buffers.validity);
+  }
+  auto take = [&](auto& from, auto& to, std::string_view what) -> util::Status {
+    if (from.size() < rows) return too_short(what, from.size());
+    from.resize(rows);
+    to = std::move(from);
+    return util::Status::ok();
+  };
+  switch (type) {
+    case DataType::kBool: MEDALLION_RETURN_IF_ERROR(take(buffers.u8, out.u8_, "booleans")); break;
+    case DataType::kInt32:
+    case DataType::kDate: MEDALLION_RETURN_IF_ERROR(take(buffers.i32, out.i32_, "int32s")); break;
+    case DataType::kInt64:
+    case DataType::kTimestamp:
+      MEDALLION_RETURN_IF_ERROR(take(buffers.i64, out.i64_, "int64s"));
+      break;
+    case DataType::kDouble: MEDALLION_RETURN_IF_ERROR(take(buffers.f64, out.f64_, "doubles")); break;
+    case DataType::kString: {
+      if (buffers.offsets.size() < rows + 1) {
+        return too_short("string offsets", buffers.offsets.size());
+      }
+      buffers.offsets.resize(rows + 1);
+      if (buffers.offsets[0] != 0 || buffers.offsets[rows] > buffers.chars.size()) {
+        return util::Status::invalid_argument("column: string offsets outside the bytes");
+      }
+      for (size_t i = 0; i < rows; ++i) {
+        if (buffers.offsets[i] > buffers.offsets[i + 1]) {
+          return util::Status::invalid_argument("column: string offsets decrease");
+        }
+      }
+      buffers.chars.resize(buffers.offsets[rows]);
+      out.offsets_ = std::move(buffers.offsets);
+      out.chars_ = std::move(buffers.chars);
+      break;
+    }
+  }
+  return out;
+}
+
+ColumnBuffers Column::release() && {
+  ColumnBuffers out;
+  out.validity = std::move(validity_);
+  out.u8 = std::move(u8_);
+  out.i32 = std::move(i32_);
+  out.i64 = std::move(i64_);
+  out.f64 = std::move(f64_);
+  out.offsets = std::move(offsets_);
+  out.chars = std::move(chars_);
+  clear();
+  return out;
 }
 
 }  // namespace medallion::columnar

@@ -13,6 +13,9 @@
 // buffers for the engine's tight loops (row_key, sort); they stay valid until
 // the column is next modified.
 //
+// ColumnBuffers hand a column's buffers over without copying: adopt()
+// builds a column from them (checked), release() gives them back.
+//
 // Thread safety: a Column is a value; concurrent reads are safe.
 #pragma once
 
@@ -23,12 +26,32 @@
 #include <vector>
 
 #include "columnar/schema.h"
+#include "util/status.h"
 
 namespace medallion::columnar {
+
+// The buffers of a column, laid out as in Column (only those of its type are
+// used; a null slot holds a zero / empty value).
+struct ColumnBuffers {
+  std::vector<uint8_t> validity;  // empty, or one byte per row (1 = valid)
+  std::vector<uint8_t> u8;        // kBool
+  std::vector<int32_t> i32;       // kInt32, kDate
+  std::vector<int64_t> i64;       // kInt64, kTimestamp
+  std::vector<double> f64;        // kDouble
+  std::vector<uint64_t> offsets;  // kString: rows + 1 entries, offsets[0] == 0
+  std::string chars;              // kString
+};
 
 class Column {
  public:
   explicit Column(DataType type);
+
+  // A column of `rows` rows over `buffers`, moved in. Longer value buffers
+  // are cut to `rows`. kInvalidArgument when a buffer is too short or the
+  // string offsets do not rise within the bytes.
+  static util::Result<Column> adopt(DataType type, size_t rows, ColumnBuffers buffers);
+  // The column's buffers (validity empty when there are no nulls).
+  ColumnBuffers release() &&;
 
   DataType type() const { return type_; }
   size_t size() const { return size_; }

@@ -72,39 +72,29 @@ util::Result<columnar::Schema> columnar_schema_of(const Schema& schema) {
   return columnar::Schema(std::move(fields));
 }
 
-parquet::RowBatch to_row_batch(const columnar::RecordBatch& batch) {
+parquet::RowBatch to_row_batch(columnar::RecordBatch batch) {
   parquet::RowBatch rows;
   rows.num_rows = batch.num_rows();
-  for (size_t c = 0; c < batch.num_columns(); ++c) {
-    const columnar::Column& column = batch.column(c);
+  const columnar::Schema schema = batch.schema();
+  std::vector<columnar::Column> columns = std::move(batch).release_columns();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const columnar::DataType type = columns[c].type();
     parquet::ValueArray array;
-    array.length = column.size();
-    array.values = parquet::LeafValues(storage_of(column.type()));
-    if (column.null_count() > 0) {
-      array.validity.resize(column.size());
-      for (size_t i = 0; i < column.size(); ++i) array.validity[i] = column.is_null(i) ? 0 : 1;
-    }
+    array.length = columns[c].size();
+    array.values = parquet::LeafValues(storage_of(type));
+    columnar::ColumnBuffers buffers = std::move(columns[c]).release();
+    array.validity = std::move(buffers.validity);
     parquet::LeafValues& v = array.values;
-    switch (column.type()) {
-      case columnar::DataType::kBool:
-        v.bools.reserve(column.size());
-        for (size_t i = 0; i < column.size(); ++i) v.bools.push_back(column.bool_at(i) ? 1 : 0);
-        break;
+    switch (type) {
+      case columnar::DataType::kBool: v.bools = std::move(buffers.u8); break;
       case columnar::DataType::kInt32:
-      case columnar::DataType::kDate:
-        v.i32 = column.int32_values();
-        break;
+      case columnar::DataType::kDate: v.i32 = std::move(buffers.i32); break;
       case columnar::DataType::kInt64:
-      case columnar::DataType::kTimestamp:
-        v.i64 = column.int64_values();
-        break;
-      case columnar::DataType::kDouble:
-        v.f64.reserve(column.size());
-        for (size_t i = 0; i < column.size(); ++i) v.f64.push_back(column.double_at(i));
-        break;
+      case columnar::DataType::kTimestamp: v.i64 = std::move(buffers.i64); break;
+      case columnar::DataType::kDouble: v.f64 = std::move(buffers.f64); break;
       case columnar::DataType::kString:
-        v.bytes.offsets.reserve(column.size() + 1);
-        for (size_t i = 0; i < column.size(); ++i) v.bytes.append(column.string_at(i));
+        v.bytes.offsets = std::move(buffers.offsets);
+        v.bytes.data = std::move(buffers.chars);
         break;
     }
     rows.fields.push_back(c);
@@ -113,20 +103,18 @@ parquet::RowBatch to_row_batch(const columnar::RecordBatch& batch) {
   return rows;
 }
 
-util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema,
-                                                    const parquet::RowBatch& rows) {
+util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema, parquet::RowBatch rows) {
   MEDALLION_ASSIGN_OR_RETURN(columnar::Schema columnar_schema, columnar_schema_of(schema));
   if (rows.columns.size() != schema.fields.size()) {
     return util::Status::invalid_argument(fmt::format(
         "delta: {} columns of rows do not match a schema of {} fields", rows.columns.size(),
         schema.fields.size()));
   }
-  columnar::RecordBatch batch(columnar_schema);
-  batch.reserve(rows.num_rows);
+  std::vector<columnar::Column> columns;
+  columns.reserve(rows.columns.size());
   for (size_t c = 0; c < rows.columns.size(); ++c) {
-    const parquet::ValueArray& array = rows.columns[c];
-    const parquet::LeafValues& v = array.values;
-    columnar::Column& column = batch.column(c);
+    parquet::ValueArray& array = rows.columns[c];
+    parquet::LeafValues& v = array.values;
     const columnar::DataType type = columnar_schema.field(c).type;
     if (array.kind != parquet::ValueKind::kLeaf || v.type != storage_of(type) ||
         v.size() < rows.num_rows) {
@@ -134,23 +122,28 @@ util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema,
           "delta: column '{}' is not stored as its type {} needs", schema.fields[c].name,
           schema.fields[c].type.to_string()));
     }
-    for (size_t i = 0; i < rows.num_rows; ++i) {
-      if (array.is_null(i)) {
-        column.append_null();
-        continue;
-      }
-      switch (type) {
-        case columnar::DataType::kBool: column.append_bool(v.bools[i] != 0); break;
-        case columnar::DataType::kInt32:
-        case columnar::DataType::kDate: column.append_int32(v.i32[i]); break;
-        case columnar::DataType::kInt64:
-        case columnar::DataType::kTimestamp: column.append_int64(v.i64[i]); break;
-        case columnar::DataType::kDouble: column.append_double(v.f64[i]); break;
-        case columnar::DataType::kString: column.append_string(v.bytes.value(i)); break;
-      }
+    columnar::ColumnBuffers buffers;
+    buffers.validity = std::move(array.validity);
+    switch (type) {
+      case columnar::DataType::kBool: buffers.u8 = std::move(v.bools); break;
+      case columnar::DataType::kInt32:
+      case columnar::DataType::kDate: buffers.i32 = std::move(v.i32); break;
+      case columnar::DataType::kInt64:
+      case columnar::DataType::kTimestamp: buffers.i64 = std::move(v.i64); break;
+      case columnar::DataType::kDouble: buffers.f64 = std::move(v.f64); break;
+      case columnar::DataType::kString:
+        buffers.offsets = std::move(v.bytes.offsets);
+        buffers.chars = std::move(v.bytes.data);
+        break;
     }
+    auto column = columnar::Column::adopt(type, rows.num_rows, std::move(buffers));
+    if (!column.is_ok()) {
+      return util::Status::invalid_argument(fmt::format(
+          "delta: column '{}': {}", schema.fields[c].name, column.status().message()));
+    }
+    columns.push_back(std::move(column).value());
   }
-  return batch;
+  return columnar::RecordBatch::make(std::move(columnar_schema), std::move(columns));
 }
 
 Scalar scalar_at(const columnar::Column& column, size_t row) {

@@ -31,11 +31,12 @@ Schema delta_schema_of(const columnar::Schema& schema);
 util::Result<columnar::Schema> columnar_schema_of(const Schema& schema);
 
 // A record batch as rows of the Delta schema delta_schema_of(batch.schema()).
-parquet::RowBatch to_row_batch(const columnar::RecordBatch& batch);
+// The buffers move over (the layouts agree); pass an lvalue to copy.
+parquet::RowBatch to_row_batch(columnar::RecordBatch batch);
 
-// Rows of `schema` (every top-level field, in order) as a record batch.
-util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema,
-                                                    const parquet::RowBatch& rows);
+// Rows of `schema` (every top-level field, in order) as a record batch,
+// moving the buffers over.
+util::Result<columnar::RecordBatch> to_record_batch(const Schema& schema, parquet::RowBatch rows);
 
 // The value in `row` of a column as a Scalar of the matching Delta type
 // (a typed null for a null row).

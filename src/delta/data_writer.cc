@@ -10,6 +10,7 @@
 #include "delta/partition_value.h"
 #include "delta/scalar.h"
 #include "util/random_uuid.h"
+#include "util/thread_pool.h"
 
 namespace medallion::delta {
 namespace {
@@ -191,12 +192,40 @@ parquet::ValueArray take_rows(const parquet::ValueArray& array, const std::vecto
   return out;
 }
 
+namespace {
+
+// True when rows a and b hold the same value in every partition column.
+bool same_partition(const std::vector<size_t>& partition_index,
+                    const std::vector<parquet::ValueArray*>& column_of, size_t a, size_t b) {
+  for (size_t f : partition_index) {
+    const parquet::ValueArray& array = *column_of[f];
+    if (array.kind != parquet::ValueKind::kLeaf) return false;
+    const bool null_a = array.is_null(a), null_b = array.is_null(b);
+    if (null_a != null_b) return false;
+    if (null_a) continue;
+    const parquet::LeafValues& v = array.values;
+    bool same = false;
+    switch (v.type) {
+      case parquet::Type::kBoolean: same = v.bools[a] == v.bools[b]; break;
+      case parquet::Type::kInt32: same = v.i32[a] == v.i32[b]; break;
+      case parquet::Type::kInt64: same = v.i64[a] == v.i64[b]; break;
+      case parquet::Type::kByteArray:
+      case parquet::Type::kFixedLenByteArray: same = v.bytes.value(a) == v.bytes.value(b); break;
+      default: return false;  // floats and INT96: let the key decide
+    }
+    if (!same) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
                                                     const std::string& table_root,
                                                     const Schema& schema,
                                                     const std::vector<std::string>& partition_columns,
                                                     ColumnMappingMode mode,
-                                                    const parquet::RowBatch& batch,
+                                                    parquet::RowBatch batch,
                                                     const DataWriterOptions& options) {
   const std::string where = fmt::format("table {}", table_root);
   MEDALLION_ASSIGN_OR_RETURN(
@@ -209,7 +238,7 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
   }
 
   // The batch column of each schema field.
-  std::vector<const parquet::ValueArray*> column_of(num_fields, nullptr);
+  std::vector<parquet::ValueArray*> column_of(num_fields, nullptr);
   if (batch.fields.size() != batch.columns.size()) {
     return util::Status::invalid_argument(fmt::format(
         "delta: the batch to write has {} field indexes for {} columns ({}): build the batch "
@@ -285,7 +314,13 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
   std::map<Key, size_t> group_of;
   std::vector<Key> keys;
   std::vector<std::vector<size_t>> rows;
+  size_t last_group = 0;
   for (size_t r = 0; r < batch.num_rows; ++r) {
+    // Runs of rows of one partition (the common case) skip the key.
+    if (r > 0 && same_partition(partition_index, column_of, r - 1, r)) {
+      rows[last_group].push_back(r);
+      continue;
+    }
     Key key;
     key.reserve(partition_index.size());
     for (size_t f : partition_index) {
@@ -299,6 +334,7 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
       rows.emplace_back();
     }
     rows[it->second].push_back(r);
+    last_group = it->second;
   }
 
   const size_t target_rows =
@@ -320,16 +356,25 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
                               group_rows.begin() + static_cast<std::ptrdiff_t>(end));
       parquet::RowBatch part;
       part.num_rows = idx.size();
+      // One file of every row: the columns move over instead of being copied.
+      const bool whole_batch = keys.size() == 1 && idx.size() == batch.num_rows;
       for (size_t d = 0; d < data_index.size(); ++d) {
         part.fields.push_back(d);
-        part.columns.push_back(take_rows(*column_of[data_index[d]], idx));
+        if (whole_batch) {
+          parquet::ValueArray& column = *column_of[data_index[d]];
+          part.columns.push_back(std::move(column));
+        } else {
+          part.columns.push_back(take_rows(*column_of[data_index[d]], idx));
+        }
       }
       const std::string name =
           fmt::format("part-{:05d}-{}{}", counter++, util::random_uuid(), extension);
       const std::string relative = dir.empty() ? name : dir + "/" + name;
       const std::string path = table_root + "/" + relative;
+      parquet::WriterOptions parquet_options = options.parquet;
+      if (parquet_options.pool == nullptr) parquet_options.pool = &util::cpu_pool();
       MEDALLION_ASSIGN_OR_RETURN(auto writer,
-                                 parquet::ParquetWriter::open(fs, path, file_schema, options.parquet));
+                                 parquet::ParquetWriter::open(fs, path, file_schema, parquet_options));
       MEDALLION_RETURN_IF_ERROR(writer->write(part));
       MEDALLION_RETURN_IF_ERROR(writer->close().status());
       MEDALLION_ASSIGN_OR_RETURN(uint64_t size, fs.file_size(path));

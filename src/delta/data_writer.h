@@ -42,12 +42,12 @@
 namespace medallion::delta {
 
 struct DataWriterOptions {
-  parquet::WriterOptions parquet;
+  parquet::WriterOptions parquet;  // a null pool means util::cpu_pool()
   int64_t target_file_rows = 1 << 20;  // rows per file at most (values < 1 mean 1)
   int64_t now_ms = 0;                   // add.modificationTime
 };
 
-// Writes `batch` — canonical storage over to_parquet_schema(schema, kNone),
+// Writes `batch` (taken by value: pass it moved to save a copy) — canonical storage over to_parquet_schema(schema, kNone),
 // every table column present (partition columns included) — as data files
 // under table_root and returns one AddFile per file, in partition order of
 // first appearance. An empty batch writes nothing. Errors: a partition
@@ -60,7 +60,7 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
                                                     const Schema& schema,
                                                     const std::vector<std::string>& partition_columns,
                                                     ColumnMappingMode mode,
-                                                    const parquet::RowBatch& batch,
+                                                    parquet::RowBatch batch,
                                                     const DataWriterOptions& options);
 
 // The rows idx[0], idx[1], ... of `array` (each index < array.length), with

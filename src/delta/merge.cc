@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "columnar/hash_aggregate.h"
 #include "columnar/hash_join.h"
 #include "columnar/take.h"
 #include "delta/column_conform.h"
@@ -355,10 +356,14 @@ bool scalar_less(const Scalar& a, const Scalar& b) {
   return c.is_ok() && c.value() < 0;
 }
 
-std::vector<Scalar> distinct_values(const Column& column) {
+util::Result<std::vector<Scalar>> distinct_values(const Column& column) {
+  MEDALLION_ASSIGN_OR_RETURN(
+      RecordBatch one, RecordBatch::make(columnar::Schema({{"v", column.type(), true, {}}}), {column}));
+  MEDALLION_ASSIGN_OR_RETURN(RecordBatch groups, columnar::hash_aggregate(one, {0}, {}));
+  const Column& distinct = groups.column(0);
   std::vector<Scalar> values;
-  for (size_t i = 0; i < column.size(); ++i) {
-    if (!column.is_null(i)) values.push_back(scalar_at(column, i));
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    if (!distinct.is_null(i)) values.push_back(scalar_at(distinct, i));
   }
   std::sort(values.begin(), values.end(), scalar_less);
   values.erase(std::unique(values.begin(), values.end(),
@@ -411,7 +416,8 @@ util::Result<RecordBatch> read_file_batch(util::FileSystem& fs, const TableScan&
                                           size_t index) {
   std::optional<RecordBatch> all;
   MEDALLION_RETURN_IF_ERROR(scan.read_file(fs, index, [&](parquet::RowBatch&& rows) -> util::Status {
-    MEDALLION_ASSIGN_OR_RETURN(RecordBatch batch, to_record_batch(scan.output_schema(), rows));
+    MEDALLION_ASSIGN_OR_RETURN(RecordBatch batch,
+                               to_record_batch(scan.output_schema(), std::move(rows)));
     if (!all) {
       all = std::move(batch);
       return util::Status::ok();
@@ -550,6 +556,12 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
   MEDALLION_ASSIGN_OR_RETURN(MergePlan plan, make_plan(snapshot, source.schema(), spec));
   const int64_t now_ms = options.now_ms != 0 ? options.now_ms : util::unix_now_ms();
   const auto started = std::chrono::steady_clock::now();
+  auto lap = [clock = started]() mutable {
+    const auto now = std::chrono::steady_clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(now - clock).count();
+    clock = now;
+    return ms;
+  };
 
   // 1. Candidate files.
   Pruning pruning;
@@ -561,8 +573,9 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
     if (std::find(partition_columns.begin(), partition_columns.end(), column) !=
         partition_columns.end()) {
       const Field* field = snapshot.schema.find(column);
-      partition_keys.push_back({physical_name(*field, snapshot.column_mapping), field->type,
-                                distinct_values(values)});
+      MEDALLION_ASSIGN_OR_RETURN(std::vector<Scalar> distinct, distinct_values(values));
+      partition_keys.push_back(
+          {physical_name(*field, snapshot.column_mapping), field->type, std::move(distinct)});
     }
     add_bounds(&pruning, column, CompareOp::kEq, values);
   }
@@ -620,6 +633,8 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
       }
     }
   }
+
+  result.scan_ms = lap();
 
   // 3. Rewrite the files holding matched rows.
   std::optional<RecordBatch> output;
@@ -693,6 +708,7 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
     }
   }
 
+  result.rewrite_ms = lap();
   if (result.rows_inserted == 0 && result.rows_updated == 0 && result.rows_deleted == 0) {
     return result;  // nothing changes: no commit
   }
@@ -712,8 +728,9 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
     data.now_ms = now_ms;
     MEDALLION_ASSIGN_OR_RETURN(
         adds, write_data_files(fs, snapshot.table_root, snapshot.schema, partition_columns,
-                               snapshot.column_mapping, to_row_batch(*output), data));
+                               snapshot.column_mapping, to_row_batch(std::move(*output)), data));
   }
+  result.write_ms = lap();
   if (options.test_hook) options.test_hook("data_written");
   MEDALLION_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(fs, snapshot));
   for (const AddFile* file : rewritten) tx.remove_file(Transaction::remove_of(*file, now_ms));
@@ -749,11 +766,14 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
   metric("numTargetFilesRemoved", result.files_removed);
   metric("numTargetBytesAdded", bytes_added);
   metric("numTargetBytesRemoved", bytes_removed);
+  metric("scanTimeMs", static_cast<int64_t>(result.scan_ms));
+  metric("rewriteTimeMs", static_cast<int64_t>(result.rewrite_ms + result.write_ms));
   metric("executionTimeMs", std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now() - started)
                                 .count());
   MEDALLION_ASSIGN_OR_RETURN(result.version,
                              commit_write(fs, tx, std::move(commit), options, snapshot, now_ms));
+  result.commit_ms = lap();
   result.committed = true;
   return result;
 }

@@ -93,6 +93,12 @@ struct MergeResult {
   int64_t files_scanned = 0;  // candidate files left after pruning
   int64_t files_removed = 0;  // rewritten files
   int64_t files_added = 0;
+  // Where the time went (commitInfo's scanTimeMs and rewriteTimeMs, Spark's
+  // names; write and commit are ours).
+  double scan_ms = 0;     // pruning and finding the matched rows
+  double rewrite_ms = 0;  // reading the files to rewrite and building the new rows
+  double write_ms = 0;    // writing the new data files
+  double commit_ms = 0;   // the commit (and checkpoint)
 };
 
 // Fails with kInvalidArgument for a spec that does not fit the tables (an

@@ -1,5 +1,9 @@
 #include "util/thread_pool.h"
 
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
 namespace medallion::util {
 
 size_t ThreadPool::default_threads() {
@@ -42,6 +46,50 @@ void ThreadPool::run() {
     }
     task();
   }
+}
+
+void parallel_for(ThreadPool* pool, size_t n, const std::function<void(size_t)>& fn) {
+  if (pool == nullptr || n < 2) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  struct Shared {
+    std::atomic<size_t> next{0};
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t done = 0;
+  };
+  auto shared = std::make_shared<Shared>();
+  // Claims items until none is left; returns how many it ran.
+  auto work = [shared, n, &fn] {
+    size_t ran = 0;
+    for (size_t i = shared->next.fetch_add(1); i < n; i = shared->next.fetch_add(1)) {
+      fn(i);
+      ++ran;
+    }
+    return ran;
+  };
+  const size_t helpers = std::min(pool->size(), n - 1);
+  for (size_t h = 0; h < helpers; ++h) {
+    // A helper that starts after every item is claimed runs nothing and
+    // never touches fn, which may be gone by then.
+    pool->post([shared, work] {
+      const size_t ran = work();
+      if (ran == 0) return;
+      std::lock_guard lock(shared->mu);
+      shared->done += ran;
+      shared->cv.notify_all();
+    });
+  }
+  const size_t ran = work();
+  std::unique_lock lock(shared->mu);
+  shared->done += ran;
+  shared->cv.wait(lock, [&] { return shared->done == n; });
+}
+
+ThreadPool& cpu_pool() {
+  static ThreadPool pool(ThreadPool::default_threads());
+  return pool;
 }
 
 }  // namespace medallion::util

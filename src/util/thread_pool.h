@@ -1,6 +1,12 @@
 // ThreadPool: a fixed set of worker threads running submitted tasks in FIFO
 // order.
 //
+// parallel_for(pool, n, fn) runs fn(0) .. fn(n-1) on the pool and on the
+// calling thread together: the caller takes items too, so it never waits on
+// a queue that is full of its own tasks and is safe to call from a task.
+// cpu_pool() is the process's pool for CPU-bound work (one thread per core,
+// created on first use).
+//
 // Thread safety: submit() may be called from any thread, including from a
 // task. The destructor finishes every task already submitted, then joins the
 // workers; submitting during destruction is a bug.
@@ -52,5 +58,11 @@ class ThreadPool {
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
+
+// Runs fn(i) for every i in [0, n), on `pool` (nullptr: on the calling
+// thread only) and on the calling thread; returns when all have returned.
+void parallel_for(ThreadPool* pool, size_t n, const std::function<void(size_t)>& fn);
+
+ThreadPool& cpu_pool();
 
 }  // namespace medallion::util

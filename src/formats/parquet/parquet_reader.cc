@@ -91,55 +91,68 @@ util::Result<RowBatch> ParquetReader::read_row_group(size_t index,
     return Status::invalid_argument(fmt::format("parquet: no row group {} ({} has {})", index,
                                                 path_, metadata_.row_groups.size()));
   }
-  const RowGroup& rg = metadata_.row_groups[index];
-  const auto& columns = schema_.columns();
-  RowBatch batch;
-  batch.num_rows = static_cast<size_t>(rg.num_rows);
-  batch.fields = fields;
-  ColumnChunkReadOptions chunk_options;
-  chunk_options.verify_checksums = options_.verify_checksums;
-  std::string bytes;
   for (size_t field_index : fields) {
     if (field_index >= schema_.num_fields()) {
       return Status::invalid_argument(
           fmt::format("parquet: no field {} ({} has {})", field_index, path_, schema_.num_fields()));
     }
-    const ValueNode& field = schema_.field(field_index);
-    std::vector<ColumnChunkData> chunks;
-    for (int leaf = field.first_leaf; leaf < field.first_leaf + field.num_leaves; ++leaf) {
-      const ColumnDescriptor& column = columns[static_cast<size_t>(leaf)];
-      const ColumnChunk& chunk = rg.columns[static_cast<size_t>(leaf)];
-      if (chunk.file_path) {
-        return Status::unsupported(fmt::format(
-            "parquet: column {} of row group {} lives in another file '{}' ({}): read the data "
-            "files, not the summary file",
-            column.dotted_path(), index, *chunk.file_path, path_));
-      }
-      if (!chunk.meta_data) {
-        return Status::corruption(fmt::format(
-            "parquet: column {} of row group {} has no metadata ({}): the footer is corrupt",
-            column.dotted_path(), index, path_));
-      }
-      const ColumnMetaData& meta = *chunk.meta_data;
-      if (meta.type != column.physical_type) {
-        return Status::corruption(fmt::format(
-            "parquet: column {} of row group {} holds {} values where the schema says {} ({}): "
-            "the footer is corrupt",
-            column.dotted_path(), index, type_name(meta.type), type_name(column.physical_type), path_));
-      }
-      MEDALLION_ASSIGN_OR_RETURN(ByteRange range, column_chunk_range(meta, file_->size(), path_,
-                                                                     column.dotted_path()));
-      bytes.resize(range.length);
-      MEDALLION_RETURN_IF_ERROR(file_->read_at(range.offset, range.length, bytes.data()));
-      MEDALLION_ASSIGN_OR_RETURN(ColumnChunkData data,
-                                 decode_column_chunk(bytes, range.offset, column, meta, chunk_options, path_));
-      chunks.push_back(std::move(data));
-    }
-    MEDALLION_ASSIGN_OR_RETURN(ValueArray array,
-                               assemble_field(field, columns, chunks, batch.num_rows, path_));
-    batch.columns.push_back(std::move(array));
+  }
+  RowBatch batch;
+  batch.num_rows = static_cast<size_t>(metadata_.row_groups[index].num_rows);
+  batch.fields = fields;
+  // Fields are independent: they are read in parallel when a pool is given,
+  // and the first failure in field order is reported.
+  std::vector<util::Result<ValueArray>> arrays(fields.size(), Status::internal("not read"));
+  util::parallel_for(options_.pool, fields.size(), [&](size_t i) {
+    arrays[i] = read_field(index, fields[i]);
+  });
+  for (auto& array : arrays) {
+    if (!array.is_ok()) return array.status();
+    batch.columns.push_back(std::move(array).value());
   }
   return batch;
+}
+
+util::Result<ValueArray> ParquetReader::read_field(size_t row_group, size_t field_index) const {
+  const RowGroup& rg = metadata_.row_groups[row_group];
+  const auto& columns = schema_.columns();
+  ColumnChunkReadOptions chunk_options;
+  chunk_options.verify_checksums = options_.verify_checksums;
+  std::string bytes;
+  const ValueNode& field = schema_.field(field_index);
+  std::vector<ColumnChunkData> chunks;
+  for (int leaf = field.first_leaf; leaf < field.first_leaf + field.num_leaves; ++leaf) {
+    const ColumnDescriptor& column = columns[static_cast<size_t>(leaf)];
+    const ColumnChunk& chunk = rg.columns[static_cast<size_t>(leaf)];
+    if (chunk.file_path) {
+      return Status::unsupported(fmt::format(
+          "parquet: column {} of row group {} lives in another file '{}' ({}): read the data "
+          "files, not the summary file",
+          column.dotted_path(), row_group, *chunk.file_path, path_));
+    }
+    if (!chunk.meta_data) {
+      return Status::corruption(fmt::format(
+          "parquet: column {} of row group {} has no metadata ({}): the footer is corrupt",
+          column.dotted_path(), row_group, path_));
+    }
+    const ColumnMetaData& meta = *chunk.meta_data;
+    if (meta.type != column.physical_type) {
+      return Status::corruption(fmt::format(
+          "parquet: column {} of row group {} holds {} values where the schema says {} ({}): "
+          "the footer is corrupt",
+          column.dotted_path(), row_group, type_name(meta.type), type_name(column.physical_type),
+          path_));
+    }
+    MEDALLION_ASSIGN_OR_RETURN(ByteRange range, column_chunk_range(meta, file_->size(), path_,
+                                                                   column.dotted_path()));
+    bytes.resize(range.length);
+    MEDALLION_RETURN_IF_ERROR(file_->read_at(range.offset, range.length, bytes.data()));
+    MEDALLION_ASSIGN_OR_RETURN(
+        ColumnChunkData data,
+        decode_column_chunk(bytes, range.offset, column, meta, chunk_options, path_));
+    chunks.push_back(std::move(data));
+  }
+  return assemble_field(field, columns, chunks, static_cast<size_t>(rg.num_rows), path_);
 }
 
 }  // namespace medallion::parquet

@@ -23,11 +23,16 @@
 #include "formats/parquet/value_array.h"
 #include "util/file_system.h"
 #include "util/status.h"
+#include "util/thread_pool.h"
 
 namespace medallion::parquet {
 
 struct ReaderOptions {
   bool verify_checksums = true;  // check page CRC-32s where the writer stored them
+  // When set, the fields of a row group are decoded in parallel on this
+  // pool (util::parallel_for); the file is read with pread, which is safe
+  // from several threads.
+  util::ThreadPool* pool = nullptr;
 };
 
 class ParquetReader {
@@ -53,6 +58,8 @@ class ParquetReader {
 
  private:
   ParquetReader() = default;
+  // One field (index already checked) of one row group.
+  util::Result<ValueArray> read_field(size_t row_group, size_t field_index) const;
 
   std::string path_;
   std::unique_ptr<util::RandomAccessFile> file_;

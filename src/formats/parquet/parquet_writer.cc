@@ -141,20 +141,28 @@ struct ParquetWriter::Impl {
   }
 
   Status write_rows(const RowBatch& batch, size_t begin, size_t end) {
+    // Flat fields go to their column's writer directly, in parallel when a
+    // pool is given; nested fields are shredded first, one at a time.
+    std::vector<size_t> flat_fields;
     for (size_t f = 0; f < tree.num_fields(); ++f) {
       const ValueNode& field = tree.field(f);
-      const ValueArray& array = batch.columns[f];
       if (flat[f]) {
-        MEDALLION_RETURN_IF_ERROR(
-            columns[static_cast<size_t>(field.leaf)]->append_flat(array, begin, end));
+        flat_fields.push_back(f);
         continue;
       }
-      shred_field(field, array, begin, end, &shredded);
+      shred_field(field, batch.columns[f], begin, end, &shredded);
       for (int k = 0; k < field.num_leaves; ++k) {
         MEDALLION_RETURN_IF_ERROR(columns[static_cast<size_t>(field.first_leaf + k)]->append(
             shredded[static_cast<size_t>(k)]));
       }
     }
+    std::vector<Status> statuses(flat_fields.size());
+    util::parallel_for(options.pool, flat_fields.size(), [&](size_t i) {
+      const size_t f = flat_fields[i];
+      statuses[i] = columns[static_cast<size_t>(tree.field(f).leaf)]->append_flat(
+          batch.columns[f], begin, end);
+    });
+    for (Status& st : statuses) MEDALLION_RETURN_IF_ERROR(std::move(st));
     buffered_rows += static_cast<int64_t>(end - begin);
     return Status::ok();
   }
@@ -169,10 +177,25 @@ struct ParquetWriter::Impl {
     if (row_groups.size() <= static_cast<size_t>(INT16_MAX)) {
       group.ordinal = static_cast<int16_t>(row_groups.size());
     }
-    auto write = [this](std::string_view bytes) { return append(bytes); };
-    for (auto& column : columns) {
-      MEDALLION_ASSIGN_OR_RETURN(ColumnMetaData meta,
-                                 column->finish(static_cast<int64_t>(offset), write));
+    // Each chunk is finished into its own buffer as if it started at offset
+    // 0 (in parallel when a pool is given), then written in column order
+    // with its offsets moved to where it lands.
+    std::vector<std::string> bytes(columns.size());
+    std::vector<Result<ColumnMetaData>> metas(columns.size(), Status::internal("not finished"));
+    util::parallel_for(options.pool, columns.size(), [&](size_t c) {
+      metas[c] = columns[c]->finish(0, [&bytes, c](std::string_view b) {
+        bytes[c].append(b);
+        return Status::ok();
+      });
+    });
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (!metas[c].is_ok()) return metas[c].status();
+      ColumnMetaData meta = std::move(metas[c]).value();
+      const auto chunk_offset = static_cast<int64_t>(offset);
+      meta.data_page_offset += chunk_offset;
+      if (meta.dictionary_page_offset) *meta.dictionary_page_offset += chunk_offset;
+      MEDALLION_RETURN_IF_ERROR(append(bytes[c]));
+      std::string().swap(bytes[c]);
       group.total_byte_size += meta.total_uncompressed_size;
       *group.total_compressed_size += meta.total_compressed_size;
       ColumnChunk chunk;

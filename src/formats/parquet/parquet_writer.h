@@ -38,6 +38,7 @@
 #include "formats/parquet/value_array.h"
 #include "util/file_system.h"
 #include "util/status.h"
+#include "util/thread_pool.h"
 
 namespace medallion::parquet {
 
@@ -55,6 +56,10 @@ struct WriterOptions {
   uint64_t dictionary_page_bytes = 1ull << 20;  // fallback to PLAIN past this
   std::vector<KeyValue> key_value_metadata;     // written when not empty
   std::string created_by = "medallion";
+  // When set, the columns of a row group are encoded and compressed in
+  // parallel on this pool (util::parallel_for); the file's bytes are the
+  // same either way.
+  util::ThreadPool* pool = nullptr;
 };
 
 class ParquetWriter {
