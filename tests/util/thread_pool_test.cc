@@ -232,3 +232,33 @@ TEST(ThreadPool, DestructorRunsTasksPostedByDrainingTasks) {
 
 }  // namespace
 }  // namespace medallion::util
+
+namespace medallion::util {
+namespace {
+
+TEST(ParallelFor, RunsEveryIndexOnce) {
+  ThreadPool pool(3);
+  std::vector<std::atomic<int>> hits(1000);
+  parallel_for(&pool, hits.size(), [&](size_t i) { hits[i].fetch_add(1); });
+  for (const auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
+TEST(ParallelFor, WithoutAPoolRunsInOrderOnTheCaller) {
+  std::vector<size_t> order;
+  parallel_for(nullptr, 5, [&](size_t i) { order.push_back(i); });
+  EXPECT_EQ(order, (std::vector<size_t>{0, 1, 2, 3, 4}));
+}
+
+// Every worker busy inside parallel_for: the callers do the work themselves,
+// so nested use cannot deadlock.
+TEST(ParallelFor, NestedInsideEveryWorkerFinishes) {
+  ThreadPool pool(2);
+  std::atomic<int> total{0};
+  parallel_for(&pool, 4, [&](size_t) {
+    parallel_for(&pool, 50, [&](size_t) { total.fetch_add(1); });
+  });
+  EXPECT_EQ(total.load(), 200);
+}
+
+}  // namespace
+}  // namespace medallion::util
