@@ -8,6 +8,7 @@
 #include "delta/deletion_vector.h"
 #include "delta/partition_value.h"
 #include "formats/parquet/parquet_reader.h"
+#include "util/thread_pool.h"
 
 namespace medallion::delta {
 namespace {
@@ -81,7 +82,7 @@ util::Result<std::string> data_file_path(const std::string& table_root, const st
   return util::join_path(table_root, decoded);
 }
 
-util::Result<TableScan> TableScan::make(const Snapshot& snapshot, ScanOptions options) {
+util::Result<TableScan> TableScan::prepare(const Snapshot& snapshot, const ScanOptions& options) {
   TableScan scan;
   scan.snapshot_ = &snapshot;
   const auto& partition_columns = snapshot.metadata.partition_columns;
@@ -109,16 +110,39 @@ util::Result<TableScan> TableScan::make(const Snapshot& snapshot, ScanOptions op
       parquet::SchemaTree::make(to_parquet_schema(scan.output_schema_, ColumnMappingMode::kNone),
                                 snapshot.table_root));
   scan.output_tree_ = std::make_shared<parquet::SchemaTree>(std::move(tree));
+  return scan;
+}
 
-  FilterContext context{&snapshot.schema, &partition_columns, snapshot.column_mapping};
-  MEDALLION_RETURN_IF_ERROR(check_filter(context, options.filter));
-  for (const AddFile& file : snapshot.files) {
-    if (options.filter.empty() || file_may_match(context, file, options.filter)) {
-      scan.files_.push_back(&file);
+util::Status TableScan::choose_files(const std::vector<const AddFile*>& candidates,
+                                     const std::vector<ColumnPredicate>& filter) {
+  const Snapshot& snapshot = *snapshot_;
+  FilterContext context{&snapshot.schema, &snapshot.metadata.partition_columns,
+                        snapshot.column_mapping};
+  MEDALLION_RETURN_IF_ERROR(check_filter(context, filter));
+  for (const AddFile* file : candidates) {
+    if (filter.empty() || file_may_match(context, *file, filter)) {
+      files_.push_back(file);
     } else {
-      ++scan.files_skipped_;
+      ++files_skipped_;
     }
   }
+  return util::Status::ok();
+}
+
+util::Result<TableScan> TableScan::make(const Snapshot& snapshot, ScanOptions options) {
+  MEDALLION_ASSIGN_OR_RETURN(TableScan scan, prepare(snapshot, options));
+  std::vector<const AddFile*> candidates;
+  candidates.reserve(snapshot.files.size());
+  for (const AddFile& file : snapshot.files) candidates.push_back(&file);
+  MEDALLION_RETURN_IF_ERROR(scan.choose_files(candidates, options.filter));
+  return scan;
+}
+
+util::Result<TableScan> TableScan::for_files(const Snapshot& snapshot,
+                                             std::vector<const AddFile*> files,
+                                             ScanOptions options) {
+  MEDALLION_ASSIGN_OR_RETURN(TableScan scan, prepare(snapshot, options));
+  MEDALLION_RETURN_IF_ERROR(scan.choose_files(files, options.filter));
   return scan;
 }
 
@@ -127,7 +151,9 @@ util::Status TableScan::read_file(util::FileSystem& fs, size_t index, const Batc
   const std::string& root = snapshot_->table_root;
   const ColumnMappingMode mode = snapshot_->column_mapping;
   MEDALLION_ASSIGN_OR_RETURN(std::string path, data_file_path(root, file.path));
-  MEDALLION_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
+  parquet::ReaderOptions reader_options;
+  reader_options.pool = &util::cpu_pool();  // the file's columns decode in parallel
+  MEDALLION_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path, reader_options));
 
   // Where each output field comes from: a partition value, a file field, or
   // nowhere (a column added after the file was written).

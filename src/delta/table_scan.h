@@ -14,6 +14,8 @@
 // unless it certainly holds no matching row, and the rows of a read file
 // are not filtered.
 //
+// Each file's columns are decoded in parallel on util::cpu_pool().
+//
 // Thread safety: after make(), read_file may be called from several threads.
 #pragma once
 
@@ -42,6 +44,14 @@ class TableScan {
   // Fails on an unknown column (naming the table's columns) or a predicate
   // on an unknown column or of the wrong type.
   static util::Result<TableScan> make(const Snapshot& snapshot, ScanOptions options = {});
+  // A scan of chosen files of the snapshot's table instead of its live files
+  // (a stream reads the files of commits, which need not be live in any one
+  // snapshot): the snapshot gives the schema, partition columns and column
+  // mapping. Files are read in the order given (after skipping by the
+  // filter). The snapshot and the files must outlive the scan.
+  static util::Result<TableScan> for_files(const Snapshot& snapshot,
+                                           std::vector<const AddFile*> files,
+                                           ScanOptions options = {});
 
   const Schema& output_schema() const { return output_schema_; }
   const parquet::SchemaTree& output_tree() const { return *output_tree_; }
@@ -57,6 +67,11 @@ class TableScan {
 
  private:
   TableScan() = default;
+  // The output schema and tree of a scan; no files chosen yet.
+  static util::Result<TableScan> prepare(const Snapshot& snapshot, const ScanOptions& options);
+  // Keeps the files the filter may match, in order.
+  util::Status choose_files(const std::vector<const AddFile*>& candidates,
+                            const std::vector<ColumnPredicate>& filter);
 
   const Snapshot* snapshot_ = nullptr;
   Schema output_schema_;
