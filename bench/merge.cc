@@ -6,8 +6,8 @@
 //
 // The table: id string (a dashed uuid), player string, country string,
 // v long, ts timestamp, day date (the partition column); --rows rows
-// (default 1,000,000) spread evenly over --dates days (default 10), written
-// by one append (one file per day). Each of --batches batches (default 5)
+// (default 1,000,000) spread evenly over --dates days (default 30, the span
+// of the source data's sessions), written by one append (one file per day). Each of --batches batches (default 5)
 // of --batch rows (default 100,000) touches one day: half its rows update
 // existing ids of that day (v and ts change), half are new ids. The MERGE:
 //   ON t.id = s.id AND t.day = s.day
@@ -96,7 +96,7 @@ int fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int64_t rows = 1'000'000, batch_rows = 100'000, batches = 5, dates = 10;
+  int64_t rows = 1'000'000, batch_rows = 100'000, batches = 5, dates = 30;
   std::string dir;
   bool keep = false;
   for (int i = 1; i < argc; ++i) {

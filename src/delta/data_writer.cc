@@ -375,12 +375,20 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
       if (parquet_options.pool == nullptr) parquet_options.pool = &util::cpu_pool();
       MEDALLION_ASSIGN_OR_RETURN(auto writer,
                                  parquet::ParquetWriter::open(fs, path, file_schema, parquet_options));
-      MEDALLION_RETURN_IF_ERROR(writer->write(part));
-      MEDALLION_RETURN_IF_ERROR(writer->close().status());
+      // The statistics are gathered while the file is written.
+      FileStatsBuilder stats(data_schema, mode, data_tree);
+      util::Status written;
+      util::parallel_for(parquet_options.pool, 2, [&](size_t task) {
+        if (task == 0) {
+          stats.add(part);
+        } else {
+          written = writer->write(part);
+          if (written.is_ok()) written = writer->close().status();
+        }
+      });
+      MEDALLION_RETURN_IF_ERROR(written);
       MEDALLION_ASSIGN_OR_RETURN(uint64_t size, fs.file_size(path));
 
-      FileStatsBuilder stats(data_schema, mode, data_tree);
-      stats.add(part);
       AddFile add;
       add.path = uri_encode_path(relative);
       add.partition_values = values;
