@@ -100,6 +100,30 @@ util::Result<std::optional<BoundExpr>> bind_optional(const std::optional<Expr>& 
   return std::optional<BoundExpr>(std::move(bound).value());
 }
 
+// One expression per target column (nullopt where `values` names none),
+// each bound to `schema` and of its column's type.
+util::Result<std::vector<std::optional<BoundExpr>>> bind_values(
+    const columnar::Schema& target, const std::vector<std::pair<std::string, Expr>>& values,
+    const columnar::Schema& schema, const std::string& table_root, const std::string& where) {
+  std::vector<std::optional<BoundExpr>> out(target.size());
+  for (const auto& [column, value] : values) {
+    auto t = target.index_of(column);
+    if (!t) return spec_error(table_root, fmt::format("{} names unknown column '{}'", where, column));
+    auto b = columnar::bind(value, schema);
+    if (!b.is_ok()) {
+      return spec_error(table_root, fmt::format("{}: {}", where, b.status().message()));
+    }
+    if (b.value().type() != target.field(*t).type) {
+      return spec_error(table_root, fmt::format(
+          "{} gives {} ({}) a {} value: {}", where, column,
+          columnar::data_type_name(target.field(*t).type),
+          columnar::data_type_name(b.value().type()), value.to_sql()));
+    }
+    out[*t] = std::move(b).value();
+  }
+  return out;
+}
+
 util::Result<MergePlan> make_plan(const Snapshot& snapshot, const columnar::Schema& source,
                                   const MergeSpec& spec) {
   const std::string& root = snapshot.table_root;
@@ -136,23 +160,11 @@ util::Result<MergePlan> make_plan(const Snapshot& snapshot, const columnar::Sche
     MEDALLION_ASSIGN_OR_RETURN(bound.condition,
                                bind_optional(clause.condition, plan.combined, root, where));
     bound.delete_row = clause.delete_row;
-    bound.values.resize(plan.target.size());
     if (clause.delete_row && !clause.set.empty()) {
       return spec_error(root, where + " both deletes and sets columns");
     }
-    for (const auto& [column, value] : clause.set) {
-      auto t = plan.target.index_of(column);
-      if (!t) return spec_error(root, fmt::format("{} sets unknown column '{}'", where, column));
-      auto b = columnar::bind(value, plan.combined);
-      if (!b.is_ok()) return spec_error(root, fmt::format("{}: {}", where, b.status().message()));
-      if (b.value().type() != plan.target.field(*t).type) {
-        return spec_error(root, fmt::format("{} sets {} ({}) to a {}: {}", where, column,
-                                            columnar::data_type_name(plan.target.field(*t).type),
-                                            columnar::data_type_name(b.value().type()),
-                                            value.to_sql()));
-      }
-      bound.values[*t] = std::move(b).value();
-    }
+    MEDALLION_ASSIGN_OR_RETURN(bound.values,
+                               bind_values(plan.target, clause.set, plan.combined, root, where));
     plan.matched.push_back(std::move(bound));
   }
 
@@ -162,7 +174,6 @@ util::Result<MergePlan> make_plan(const Snapshot& snapshot, const columnar::Sche
     const std::string where = fmt::format("WHEN NOT MATCHED clause {}", i + 1);
     MEDALLION_ASSIGN_OR_RETURN(bound.condition,
                                bind_optional(clause.condition, plan.source_named, root, where));
-    bound.values.resize(plan.target.size());
     std::vector<std::pair<std::string, Expr>> values = clause.values;
     if (values.empty()) {  // INSERT *
       for (const columnar::Field& f : plan.target.fields()) {
@@ -173,19 +184,8 @@ util::Result<MergePlan> make_plan(const Snapshot& snapshot, const columnar::Sche
         values.emplace_back(f.name, columnar::col(spec.source_alias + "." + f.name));
       }
     }
-    for (const auto& [column, value] : values) {
-      auto t = plan.target.index_of(column);
-      if (!t) return spec_error(root, fmt::format("{} inserts unknown column '{}'", where, column));
-      auto b = columnar::bind(value, plan.source_named);
-      if (!b.is_ok()) return spec_error(root, fmt::format("{}: {}", where, b.status().message()));
-      if (b.value().type() != plan.target.field(*t).type) {
-        return spec_error(root, fmt::format("{} inserts a {} into {} ({}): {}", where,
-                                            columnar::data_type_name(b.value().type()), column,
-                                            columnar::data_type_name(plan.target.field(*t).type),
-                                            value.to_sql()));
-      }
-      bound.values[*t] = std::move(b).value();
-    }
+    MEDALLION_ASSIGN_OR_RETURN(bound.values,
+                               bind_values(plan.target, values, plan.source_named, root, where));
     plan.not_matched.push_back(std::move(bound));
   }
 

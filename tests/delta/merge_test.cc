@@ -357,7 +357,7 @@ TEST(Merge, SpecErrorsNameTheProblem) {
   expect_error(mixed, "one type");
   MergeSpec bad_set = upsert();
   bad_set.when_matched[0].set = {{"v", col("s.id")}};
-  expect_error(bad_set, "sets v (long) to a string");
+  expect_error(bad_set, "gives v (long) a string value");
   MergeSpec bad_column = upsert();
   bad_column.when_matched[0].set = {{"v", col("s.missing")}};
   expect_error(bad_column, "'s.missing'");

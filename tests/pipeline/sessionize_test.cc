@@ -10,6 +10,7 @@
 #include "delta/snapshot.h"
 #include "delta/table_scan.h"
 #include "pipeline/table_schemas.h"
+#include "raw_event_rows.h"
 #include "util/civil_time.h"
 #include "util/in_memory_file_system.h"
 
@@ -30,21 +31,7 @@ struct Event {
 columnar::RecordBatch events_batch(const std::vector<Event>& events) {
   columnar::RecordBatch batch(raw_events_schema());
   for (const Event& e : events) {
-    if (e.country) {
-      batch.column(0).append_string(*e.country);
-    } else {
-      batch.column(0).append_null();
-    }
-    batch.column(1).append_string(e.event);
-    batch.column(2).append_string(e.player_id);
-    batch.column(3).append_string(e.session_id);
-    batch.column(4).append_int64(e.ts);
-    batch.column(5).append_int64(0);
-    batch.column(6).append_int64(0);
-    int64_t days = e.ts / (86'400 * kMicrosPerSecond);
-    if (e.ts < 0 && e.ts % (86'400 * kMicrosPerSecond) != 0) --days;
-    batch.column(7).append_int32(static_cast<int32_t>(days));
-    batch.column(8).append_string(e.event + "-" + e.session_id);
+    testing::append_raw_event(&batch, e.event, e.player_id, e.country, e.session_id, e.ts);
   }
   return batch;
 }

@@ -11,7 +11,8 @@
 //                        [--crash-at STEP --crash-after K]
 //       Runs the stream until the raw table is drained (available now).
 //       With --crash-at the process SIGKILLs itself at STEP of its K-th
-//       batch: batch_start (the offsets are written, the sink not yet run),
+//       batch, or of the first later one that reaches STEP (a replayed
+//       batch the table skips writes nothing): batch_start (the offsets are written, the sink not yet run),
 //       data_written, temp_written, published (the MERGE's steps),
 //       batch_done (the batch's commit marker is written).
 //       Prints "batches B rows R".
@@ -43,6 +44,7 @@
 #include "pipeline/stream_checkpoint.h"
 #include "pipeline/stream_runner.h"
 #include "pipeline/table_schemas.h"
+#include "raw_event_rows.h"
 #include "util/civil_time.h"
 #include "util/file_system.h"
 
@@ -63,24 +65,6 @@ std::string flag(int argc, char** argv, const char* name, const char* fallback =
 }
 
 constexpr int64_t kMicrosPerSecond = 1'000'000;
-constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
-
-void add_event(columnar::RecordBatch* batch, const std::string& event, const std::string& player,
-               const std::string* country, const std::string& session, int64_t ts) {
-  if (country) {
-    batch->column(0).append_string(*country);
-  } else {
-    batch->column(0).append_null();
-  }
-  batch->column(1).append_string(event);
-  batch->column(2).append_string(player);
-  batch->column(3).append_string(session);
-  batch->column(4).append_int64(ts);
-  batch->column(5).append_int64(0);
-  batch->column(6).append_int64(0);
-  batch->column(7).append_int32(static_cast<int32_t>(ts / kMicrosPerDay));
-  batch->column(8).append_string(event + "-" + session);
-}
 
 int seed(const std::string& raw, int64_t sessions, int64_t commits, uint64_t seed_value) {
   auto& fs = util::posix_file_system();
@@ -113,7 +97,7 @@ int seed(const std::string& raw, int64_t sessions, int64_t commits, uint64_t see
     columnar::RecordBatch batch(pipeline::raw_events_schema());
     for (size_t i = begin; i < std::min(events.size(), begin + per_commit); ++i) {
       const Event& e = events[i];
-      add_event(&batch, e.event, e.player, e.country ? &*e.country : nullptr, e.session, e.ts);
+      pipeline::testing::append_raw_event(&batch, e.event, e.player, e.country, e.session, e.ts);
     }
     auto appended = delta::append(fs, raw, delta::to_row_batch(std::move(batch)));
     if (!appended.is_ok()) return die(appended.status().message());
@@ -134,7 +118,7 @@ int run(const std::string& raw, const std::string& target, const std::string& ch
   if (!checkpoint_state.is_ok()) return die(checkpoint_state.status().message());
   int64_t batches_seen = 0;
   auto crash = [&](std::string_view step) {
-    if (step == crash_at && batches_seen == crash_after) ::raise(SIGKILL);
+    if (step == crash_at && batches_seen >= crash_after) ::raise(SIGKILL);
   };
   delta::WriteOptions write;
   write.test_hook = crash;
