@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "column_builders.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
 
@@ -22,70 +23,23 @@ using util::StatusCode;
 using Ints = std::vector<std::optional<int64_t>>;
 using Strings = std::vector<std::optional<std::string>>;
 
-Column int64s(const Ints& values) {
-  Column c(DataType::kInt64);
-  for (const auto& v : values) {
-    if (v) {
-      c.append_int64(*v);
-    } else {
-      c.append_null();
-    }
-  }
-  return c;
-}
-
-Column strings(const Strings& values) {
-  Column c(DataType::kString);
-  for (const auto& v : values) {
-    if (v) {
-      c.append_string(*v);
-    } else {
-      c.append_null();
-    }
-  }
-  return c;
-}
-
-Column doubles(const std::vector<std::optional<double>>& values) {
-  Column c(DataType::kDouble);
-  for (const auto& v : values) {
-    if (v) {
-      c.append_double(*v);
-    } else {
-      c.append_null();
-    }
-  }
-  return c;
-}
-
-Ints int64s_of(const Column& c) {
-  EXPECT_EQ(c.type(), DataType::kInt64);
-  Ints out;
-  for (size_t r = 0; r < c.size(); ++r) out.push_back(c.is_null(r) ? std::nullopt : std::optional(c.int64_at(r)));
-  return out;
-}
-
-Strings strings_of(const Column& c) {
-  EXPECT_EQ(c.type(), DataType::kString);
-  Strings out;
-  for (size_t r = 0; r < c.size(); ++r) {
-    out.push_back(c.is_null(r) ? std::nullopt : std::optional(std::string(c.string_at(r))));
-  }
-  return out;
-}
+using testing::doubles;
+using testing::int64s;
+using testing::int64s_of;
+using testing::make_batch;
+using testing::strings;
+using testing::strings_of;
 
 // (g string, v long, s string, d double)
 RecordBatch events(const Strings& g, const Ints& v, const Strings& s = {},
                    const std::vector<std::optional<double>>& d = {}) {
   const size_t rows = g.size();
-  auto b = RecordBatch::make(Schema({{"g", DataType::kString, true, {}},
-                                     {"v", DataType::kInt64, true, {}},
-                                     {"s", DataType::kString, true, {}},
-                                     {"d", DataType::kDouble, true, {}}}),
-                             {strings(g), int64s(v), strings(s.empty() ? Strings(rows, "") : s),
-                              doubles(d.empty() ? std::vector<std::optional<double>>(rows, 0.0) : d)});
-  EXPECT_TRUE(b.is_ok()) << b.status().to_string();
-  return std::move(b).value();
+  return make_batch(Schema({{"g", DataType::kString, true, {}},
+                            {"v", DataType::kInt64, true, {}},
+                            {"s", DataType::kString, true, {}},
+                            {"d", DataType::kDouble, true, {}}}),
+                    {strings(g), int64s(v), strings(s.empty() ? Strings(rows, "") : s),
+                     doubles(d.empty() ? std::vector<std::optional<double>>(rows, 0.0) : d)});
 }
 
 RecordBatch aggregate(const RecordBatch& in, const std::vector<size_t>& group_by,

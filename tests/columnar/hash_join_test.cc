@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "column_builders.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
 
@@ -21,35 +22,9 @@ namespace {
 using util::StatusCode;
 using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
 
-RecordBatch int64_batch(const std::vector<std::optional<int64_t>>& values, const std::string& name = "k") {
-  RecordBatch b(Schema({{name, DataType::kInt64, true, {}}}));
-  for (const auto& v : values) {
-    if (v) {
-      b.column(0).append_int64(*v);
-    } else {
-      b.column(0).append_null();
-    }
-  }
-  return b;
-}
-
-RecordBatch string_batch(const std::vector<std::optional<std::string>>& values) {
-  RecordBatch b(Schema({{"s", DataType::kString, true, {}}}));
-  for (const auto& v : values) {
-    if (v) {
-      b.column(0).append_string(*v);
-    } else {
-      b.column(0).append_null();
-    }
-  }
-  return b;
-}
-
-RecordBatch double_batch(const std::vector<double>& values) {
-  RecordBatch b(Schema({{"d", DataType::kDouble, true, {}}}));
-  for (double v : values) b.column(0).append_double(v);
-  return b;
-}
+using testing::double_batch;
+using testing::int64_batch;
+using testing::string_batch;
 
 Pairs pairs_of(const JoinMatches& m) {
   EXPECT_EQ(m.probe_rows.size(), m.build_rows.size());

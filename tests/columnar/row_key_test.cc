@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "column_builders.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
 
@@ -18,8 +19,12 @@ namespace {
 
 using util::StatusCode;
 
+using testing::every_type_schema;
+using testing::one_column_batch;
+
+// An empty batch of one nullable column of `type`.
 RecordBatch one_column(DataType type, const std::string& name = "k") {
-  return RecordBatch(Schema({{name, type, true, {}}}));
+  return one_column_batch(Column(type), name);
 }
 
 std::vector<uint64_t> hashes_of(const RecordBatch& b, const std::vector<size_t>& keys) {
@@ -153,13 +158,7 @@ TEST(RowKeys, NullIntIsNotZero) {
 }
 
 TEST(RowKeys, EveryTypeComparesByValue) {
-  RecordBatch b(Schema({{"b", DataType::kBool, true, {}},
-                        {"i", DataType::kInt32, true, {}},
-                        {"l", DataType::kInt64, true, {}},
-                        {"d", DataType::kDouble, true, {}},
-                        {"s", DataType::kString, true, {}},
-                        {"day", DataType::kDate, true, {}},
-                        {"ts", DataType::kTimestamp, true, {}}}));
+  RecordBatch b(every_type_schema());
   // Rows 0 and 2 equal; row 1 differs in every column.
   for (int rep = 0; rep < 3; ++rep) {
     const bool odd = rep == 1;

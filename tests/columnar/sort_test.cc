@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "column_builders.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
 #include "columnar/take.h"
@@ -21,29 +22,8 @@ namespace {
 
 using Order = std::vector<int64_t>;
 
-RecordBatch int64_batch(const std::vector<std::optional<int64_t>>& values) {
-  RecordBatch b(Schema({{"k", DataType::kInt64, true, {}}}));
-  for (const auto& v : values) {
-    if (v) {
-      b.column(0).append_int64(*v);
-    } else {
-      b.column(0).append_null();
-    }
-  }
-  return b;
-}
-
-RecordBatch string_batch(const std::vector<std::optional<std::string>>& values) {
-  RecordBatch b(Schema({{"s", DataType::kString, true, {}}}));
-  for (const auto& v : values) {
-    if (v) {
-      b.column(0).append_string(*v);
-    } else {
-      b.column(0).append_null();
-    }
-  }
-  return b;
-}
+using testing::int64_batch;
+using testing::string_batch;
 
 TEST(SortIndices, EmptyBatch) {
   EXPECT_TRUE(sort_indices(int64_batch({}), {{0}}).empty());

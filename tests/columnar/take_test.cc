@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "column_builders.h"
 #include "columnar/column.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
@@ -17,53 +18,16 @@ namespace {
 
 using util::StatusCode;
 
-Column int64s(const std::vector<std::optional<int64_t>>& values) {
-  Column c(DataType::kInt64);
-  for (const auto& v : values) {
-    if (v) {
-      c.append_int64(*v);
-    } else {
-      c.append_null();
-    }
-  }
-  return c;
-}
-
-Column strings(const std::vector<std::optional<std::string>>& values) {
-  Column c(DataType::kString);
-  for (const auto& v : values) {
-    if (v) {
-      c.append_string(*v);
-    } else {
-      c.append_null();
-    }
-  }
-  return c;
-}
-
-std::vector<std::optional<int64_t>> int64s_of(const Column& c) {
-  std::vector<std::optional<int64_t>> out;
-  for (size_t r = 0; r < c.size(); ++r) out.push_back(c.is_null(r) ? std::nullopt : std::optional(c.int64_at(r)));
-  return out;
-}
-
-std::vector<std::optional<std::string>> strings_of(const Column& c) {
-  std::vector<std::optional<std::string>> out;
-  for (size_t r = 0; r < c.size(); ++r) {
-    out.push_back(c.is_null(r) ? std::nullopt : std::optional(std::string(c.string_at(r))));
-  }
-  return out;
-}
+using testing::every_type_schema;
+using testing::int64s;
+using testing::int64s_of;
+using testing::make_batch;
+using testing::strings;
+using testing::strings_of;
 
 // One column of every type, three rows, the middle one null.
 RecordBatch every_type_batch() {
-  RecordBatch b(Schema({{"b", DataType::kBool, true, {}},
-                        {"i", DataType::kInt32, true, {}},
-                        {"l", DataType::kInt64, true, {}},
-                        {"d", DataType::kDouble, true, {}},
-                        {"s", DataType::kString, true, {}},
-                        {"day", DataType::kDate, true, {}},
-                        {"ts", DataType::kTimestamp, true, {}}}));
+  RecordBatch b(every_type_schema());
   b.column(0).append_bool(true);
   b.column(1).append_int32(-7);
   b.column(2).append_int64(1LL << 40);
@@ -249,10 +213,8 @@ TEST(TakeBatch, EmptyIndices) {
 // append_rows
 
 RecordBatch two_columns(std::vector<std::optional<int64_t>> ids, std::vector<std::optional<std::string>> names) {
-  auto made = RecordBatch::make(Schema({{"id", DataType::kInt64, true, {}}, {"name", DataType::kString, true, {}}}),
-                                {int64s(ids), strings(names)});
-  EXPECT_TRUE(made.is_ok()) << made.status().to_string();
-  return std::move(made).value();
+  return make_batch(Schema({{"id", DataType::kInt64, true, {}}, {"name", DataType::kString, true, {}}}),
+                    {int64s(ids), strings(names)});
 }
 
 TEST(AppendRows, AppendsEveryColumn) {
