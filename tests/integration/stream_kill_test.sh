@@ -16,10 +16,11 @@ tool=${1:?usage: stream_kill_test.sh STREAM_KILL_TOOL}
 rounds=20
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+seed=${SEED:-$RANDOM}
+fail() { echo "FAIL (SEED=$seed reproduces the data): $*"; exit 1; }
 steps=(batch_start data_written temp_written published batch_done)
 
-"$tool" seed "$tmp/raw" --sessions 3000 --commits 40 --seed "${SEED:-$RANDOM}" > /dev/null
+"$tool" seed "$tmp/raw" --sessions 3000 --commits 40 --seed "$seed" > /dev/null
 "$tool" run "$tmp/raw" "$tmp/clean" "$tmp/clean-ckpt" --max-files 5 > "$tmp/clean.out"
 "$tool" dump "$tmp/clean" > "$tmp/clean.rows"
 [[ $(wc -l < "$tmp/clean.rows") -ge 2900 ]] || fail "the clean run wrote $(wc -l < "$tmp/clean.rows") sessions"
