@@ -389,11 +389,6 @@ bool file_in_partitions(const AddFile& file, const std::vector<PartitionKeyValue
 
 // ---- execution -----------------------------------------------------------
 
-// A batch of the given schema from columns.
-util::Result<RecordBatch> batch_of(const columnar::Schema& schema, std::vector<Column> columns) {
-  return RecordBatch::make(schema, std::move(columns));
-}
-
 // The pairs' rows side by side: target columns taken at target_rows, then
 // every source column taken at source_rows, under `schema`.
 util::Result<RecordBatch> pair_batch(const columnar::Schema& schema, const RecordBatch& target,
@@ -408,7 +403,7 @@ util::Result<RecordBatch> pair_batch(const columnar::Schema& schema, const Recor
   for (size_t c = 0; c < source.num_columns(); ++c) {
     columns.push_back(columnar::take(source.column(c), source_rows));
   }
-  return batch_of(schema, std::move(columns));
+  return RecordBatch::make(schema, std::move(columns));
 }
 
 // Rows of a table file (or its projection) as one record batch.
@@ -488,7 +483,7 @@ util::Result<RecordBatch> clause_output(const MergePlan& plan, const BoundClause
       columns.push_back(null_column(plan.target.field(c).type, rows.num_rows()));
     }
   }
-  return batch_of(plan.target, std::move(columns));
+  return RecordBatch::make(plan.target, std::move(columns));
 }
 
 std::string clauses_json(const MergeSpec& spec, bool matched) {

@@ -409,6 +409,12 @@ std::string serialize_error(const ErrorResponse& e) {
   w.write_int(static_cast<int32_t>(e.code));
   w.write_string(cut_utf8(e.message, kMaxShortLength));
   const auto clip = [](const std::string& s) { return cut_utf8(s, kMaxShortLength); };
+  // The fields the timeout and failure errors start with.
+  const auto replicas = [&] {
+    w.write_consistency(e.consistency);
+    w.write_int(e.received);
+    w.write_int(e.block_for);
+  };
   switch (e.code) {
     case ErrorCode::kUnavailable:
       w.write_consistency(e.consistency);
@@ -416,28 +422,20 @@ std::string serialize_error(const ErrorResponse& e) {
       w.write_int(e.alive);
       break;
     case ErrorCode::kWriteTimeout:
-      w.write_consistency(e.consistency);
-      w.write_int(e.received);
-      w.write_int(e.block_for);
+      replicas();
       w.write_string(clip(e.write_type));
       break;
     case ErrorCode::kReadTimeout:
-      w.write_consistency(e.consistency);
-      w.write_int(e.received);
-      w.write_int(e.block_for);
+      replicas();
       w.write_byte(e.data_present ? 1 : 0);
       break;
     case ErrorCode::kReadFailure:
-      w.write_consistency(e.consistency);
-      w.write_int(e.received);
-      w.write_int(e.block_for);
+      replicas();
       w.write_int(e.num_failures);
       w.write_byte(e.data_present ? 1 : 0);
       break;
     case ErrorCode::kWriteFailure:
-      w.write_consistency(e.consistency);
-      w.write_int(e.received);
-      w.write_int(e.block_for);
+      replicas();
       w.write_int(e.num_failures);
       w.write_string(clip(e.write_type));
       break;
