@@ -17,3 +17,8 @@ find_package(Snappy CONFIG REQUIRED)
 if(MEDALLION_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# The CQL server: RocksDB (Debian's librocksdb-dev ships a CMake config; the
+# shared target avoids re-linking its static dependencies) and Boost.Asio
+# (header-only, Debian's libboost1.81-dev).
+find_package(RocksDB CONFIG REQUIRED)
+find_package(Boost 1.81 CONFIG REQUIRED)

@@ -38,5 +38,6 @@ void add_inspect_source_command(CLI::App& app, const GlobalOptions& global,
                                 CommandAction& action);
 void add_parquet_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_cql_server_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 }  // namespace medallion::cli

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   add_inspect_source_command(app, global, action);
   add_parquet_command(app, global, action);
   add_delta_command(app, global, action);
+  add_cql_server_command(app, global, action);
 
   try {
     app.parse(argc, argv);
