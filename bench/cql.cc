@@ -2,10 +2,10 @@
 // the native protocol, against the protocol floor measured in the same run.
 //
 //   bench_cql [--bin MEDALLION] [--duration SECONDS] [--connections N]
-//             [--depth N] [--dir DIR] [--keep]
+//             [--depth N] [--dir DIR] [--keep] [--commit-policy group|periodic|always]
 //
 // Starts `MEDALLION cql-server --no-auth --host 127.0.0.1 --port 0 --data
-// DIR/data` as a child process (default binary: the build tree's
+// DIR/data --commit-policy P` (default group) as a child process (default binary: the build tree's
 // src/cli/medallion) and reads the port from its first stdout line. The load
 // generator runs in this process on one Boost.Asio thread with the project's
 // own codec (src/cql/protocol: serialize_request, serialize_frame,
@@ -80,7 +80,8 @@ class ServerProcess {
  public:
   ~ServerProcess() { stop(); }
 
-  util::Status start(const std::string& bin, const std::string& dir) {
+  util::Status start(const std::string& bin, const std::string& dir,
+                     const std::string& commit_policy) {
     int fds[2];
     if (pipe(fds) != 0) return util::Status::io_error("bench_cql: pipe failed");
     const std::string data = dir + "/data";
@@ -93,9 +94,18 @@ class ServerProcess {
       close(fds[1]);
       int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
-      std::vector<const char*> argv = {bin.c_str(),  "cql-server", "--no-auth", "--host",
-                                       "127.0.0.1",  "--port",     "0",         "--data",
-                                       data.c_str(), nullptr};
+      std::vector<const char*> argv = {bin.c_str(),
+                                       "cql-server",
+                                       "--no-auth",
+                                       "--host",
+                                       "127.0.0.1",
+                                       "--port",
+                                       "0",
+                                       "--data",
+                                       data.c_str(),
+                                       "--commit-policy",
+                                       commit_policy.c_str(),
+                                       nullptr};
       execv(bin.c_str(), const_cast<char* const*>(argv.data()));
       std::fprintf(stderr, "bench_cql: cannot run %s: %s\n", bin.c_str(), std::strerror(errno));
       _exit(127);
@@ -505,6 +515,7 @@ int main(int argc, char** argv) {
   int depth = 16;
   std::string dir;
   bool keep = false;
+  std::string commit_policy = "group";
   for (int i = 1; i < argc; ++i) {
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
     if (!std::strcmp(argv[i], "--bin"))
@@ -517,6 +528,8 @@ int main(int argc, char** argv) {
       depth = std::atoi(next());
     else if (!std::strcmp(argv[i], "--dir"))
       dir = next();
+    else if (!std::strcmp(argv[i], "--commit-policy"))
+      commit_policy = next();
     else if (!std::strcmp(argv[i], "--keep"))
       keep = true;
     else
@@ -535,7 +548,7 @@ int main(int argc, char** argv) {
 
   signal(SIGPIPE, SIG_IGN);
   ServerProcess server;
-  if (auto st = server.start(bin, dir); !st.is_ok()) {
+  if (auto st = server.start(bin, dir, commit_policy); !st.is_ok()) {
     server.stop();
     std::fprintf(stderr, "%s\n", st.to_string().c_str());
     if (own_dir && !keep) {
