@@ -129,6 +129,11 @@ void CqlServer::stop() {
   for (std::thread& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
+  // io.stop() may have dropped the posted close; with the threads gone the
+  // acceptor is ours to close here, so new clients are refused, not left
+  // waiting on a listener nobody serves.
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
 }
 
 }  // namespace medallion::cql
