@@ -70,8 +70,7 @@ class ForwardingProcessor : public cql::QueryProcessor {
   void set(cql::QueryProcessor* target) { target_.store(target, std::memory_order_release); }
 
   util::Result<std::shared_ptr<const cql::PreparedStatement>> prepare(
-      cql::ParsedStatement statement, std::string_view query,
-      std::string_view keyspace) override {
+      cql::ParsedStatement statement, std::string_view query, std::string_view keyspace) override {
     cql::QueryProcessor* t = target_.load(std::memory_order_acquire);
     if (t == nullptr) return starting();
     return t->prepare(std::move(statement), query, keyspace);

@@ -54,8 +54,7 @@ TEST(ResponseParser, ReadyWithBytesIsCorruption) {
   auto r = parse_response(Opcode::kReady, 0, "x");
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), util::StatusCode::kCorruption);
-  EXPECT_NE(r.status().message().find("READY response"), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find("READY response"), std::string::npos) << r.status().message();
 }
 
 TEST(ResponseParser, Authenticate) {
@@ -69,15 +68,14 @@ TEST(ResponseParser, Authenticate) {
 TEST(ResponseParser, AuthChallengeAndSuccessTokens) {
   auto challenge = serialize_auth_challenge(std::string_view("\x01\x02", 2));
   ASSERT_TRUE(challenge.is_ok());
-  EXPECT_EQ(message_as<AuthChallengeResponse>(
-                parse_response(Opcode::kAuthChallenge, 0, *challenge))
+  EXPECT_EQ(message_as<AuthChallengeResponse>(parse_response(Opcode::kAuthChallenge, 0, *challenge))
                 .token,
             std::optional<std::string>(std::string("\x01\x02", 2)));
   auto success = serialize_auth_success(std::nullopt);
   ASSERT_TRUE(success.is_ok());
-  EXPECT_EQ(message_as<AuthSuccessResponse>(parse_response(Opcode::kAuthSuccess, 0, *success))
-                .token,
-            std::nullopt);
+  EXPECT_EQ(
+      message_as<AuthSuccessResponse>(parse_response(Opcode::kAuthSuccess, 0, *success)).token,
+      std::nullopt);
 }
 
 TEST(ResponseParser, Supported) {
@@ -89,11 +87,11 @@ TEST(ResponseParser, Supported) {
 }
 
 TEST(ResponseParser, ErrorWithoutExtraFields) {
-  for (ErrorCode code : {ErrorCode::kServerError, ErrorCode::kProtocolError,
-                         ErrorCode::kBadCredentials, ErrorCode::kOverloaded,
-                         ErrorCode::kIsBootstrapping, ErrorCode::kTruncateError,
-                         ErrorCode::kSyntaxError, ErrorCode::kUnauthorized, ErrorCode::kInvalid,
-                         ErrorCode::kConfigError}) {
+  for (ErrorCode code :
+       {ErrorCode::kServerError, ErrorCode::kProtocolError, ErrorCode::kBadCredentials,
+        ErrorCode::kOverloaded, ErrorCode::kIsBootstrapping, ErrorCode::kTruncateError,
+        ErrorCode::kSyntaxError, ErrorCode::kUnauthorized, ErrorCode::kInvalid,
+        ErrorCode::kConfigError}) {
     ErrorResponse e;
     e.code = code;
     e.message = "boom";
@@ -315,9 +313,8 @@ TEST(ResponseParser, PreparedForAnInsertHasNoResultMetadata) {
 
 TEST(ResponseParser, PreparedPartitionKeyIndexOutOfRangeIsCorruption) {
   // id "x", flags 0, 1 bind marker, 1 pk index = 5.
-  const std::string body =
-      hex("00000004 0001 78 00000000 00000001 00000001 0005") + str("ks") + str("t") + str("k") +
-      hex("0009") + hex("00000004 00000000");
+  const std::string body = hex("00000004 0001 78 00000000 00000001 00000001 0005") + str("ks") +
+                           str("t") + str("k") + hex("0009") + hex("00000004 00000000");
   auto r = parse_response(Opcode::kResult, 0, body);
   ASSERT_FALSE(r.is_ok());
   EXPECT_NE(r.status().message().find("partition key index"), std::string::npos)
@@ -399,7 +396,8 @@ TEST(ResponseParser, TracingIdIsSkippedAndKept) {
 TEST(ResponseParser, WarningsAreSkippedAndKept) {
   auto body = serialize_set_keyspace_result("ks");
   ASSERT_TRUE(body.is_ok());
-  auto r = parse_response(Opcode::kResult, kFlagWarning, hex("0002") + str("w1") + str("w2") + *body);
+  auto r =
+      parse_response(Opcode::kResult, kFlagWarning, hex("0002") + str("w1") + str("w2") + *body);
   EXPECT_EQ(message_as<SetKeyspaceResponse>(r).keyspace, "ks");
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->warnings, (std::vector<std::string>{"w1", "w2"}));
@@ -436,7 +434,7 @@ TEST(ResponseParser, RequestOpcodeIsNotAResponse) {
 TEST(ResponseParser, GarbageNeverCrashes) {
   // A deterministic pseudo-random walk over many bodies and opcodes.
   uint32_t x = 12345;
-  const Opcode opcodes[] = {Opcode::kError,  Opcode::kResult,       Opcode::kEvent,
+  const Opcode opcodes[] = {Opcode::kError,     Opcode::kResult,       Opcode::kEvent,
                             Opcode::kSupported, Opcode::kAuthenticate, Opcode::kAuthSuccess};
   for (int i = 0; i < 20000; ++i) {
     std::string body;

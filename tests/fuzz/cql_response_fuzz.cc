@@ -75,10 +75,9 @@ void check_body(Opcode opcode, uint8_t flags, std::string_view body) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   if (size >= 2) {
-    static constexpr Opcode kOpcodes[] = {Opcode::kError,        Opcode::kReady,
-                                          Opcode::kAuthenticate, Opcode::kSupported,
-                                          Opcode::kResult,       Opcode::kEvent,
-                                          Opcode::kAuthChallenge, Opcode::kAuthSuccess};
+    static constexpr Opcode kOpcodes[] = {
+        Opcode::kError,  Opcode::kReady, Opcode::kAuthenticate,  Opcode::kSupported,
+        Opcode::kResult, Opcode::kEvent, Opcode::kAuthChallenge, Opcode::kAuthSuccess};
     check_body(kOpcodes[data[0] % std::size(kOpcodes)], data[1] & 0x0E, input.substr(2));
   }
   FrameDecoderOptions options;

@@ -98,9 +98,8 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
         [self](const boost::system::error_code& ec, tcp::resolver::results_type results) {
           if (self->state != State::kConnecting) return;
           if (ec) {
-            self->fail(util::Status::io_error(
-                fmt::format("cql: cannot resolve {} ({}): check the host name", self->endpoint,
-                            ec.message())));
+            self->fail(util::Status::io_error(fmt::format(
+                "cql: cannot resolve {} ({}): check the host name", self->endpoint, ec.message())));
             return;
           }
           asio::async_connect(self->socket, results,
@@ -113,9 +112,9 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
   void on_tcp_connected(const boost::system::error_code& ec) {
     if (state != State::kConnecting) return;
     if (ec) {
-      fail(util::Status::io_error(fmt::format(
-          "cql: cannot connect to {} ({}): check that a CQL server listens there", endpoint,
-          ec.message())));
+      fail(util::Status::io_error(
+          fmt::format("cql: cannot connect to {} ({}): check that a CQL server listens there",
+                      endpoint, ec.message())));
       return;
     }
     boost::system::error_code ignored;
@@ -129,8 +128,7 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
   // Sends a handshake request (counted as pending like a user's).
   void handshake(Opcode opcode, std::string body, ResponseCallback callback) {
     pending_count.fetch_add(1, std::memory_order_relaxed);
-    submit(opcode, 0, std::move(body), std::move(callback),
-           Clock::now() + options.connect_timeout);
+    submit(opcode, 0, std::move(body), std::move(callback), Clock::now() + options.connect_timeout);
   }
 
   // A handshake step's answer: the response, or the error that fails the
@@ -147,8 +145,8 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
         fail(refused_v4(e->message));
       } else {
         fail(util::Status::io_error(fmt::format(
-            "cql: the server at {} refused {} (error 0x{:04X}: {}): see the server's log",
-            endpoint, step, static_cast<int32_t>(e->code), e->message)));
+            "cql: the server at {} refused {} (error 0x{:04X}: {}): see the server's log", endpoint,
+            step, static_cast<int32_t>(e->code), e->message)));
       }
       return std::nullopt;
     }
@@ -278,16 +276,15 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     auto self = shared_from_this();
-    handshake(Opcode::kRegister, std::move(body).value(),
-              [self](util::Result<Response> x) {
-             auto r = self->handshake_answer(std::move(x), "REGISTER");
-             if (!r) return;
-             if (message_if<ReadyResponse>(*r) == nullptr) {
-               self->fail(self->unexpected(*r, "REGISTER"));
-               return;
-             }
-             self->ready();
-           });
+    handshake(Opcode::kRegister, std::move(body).value(), [self](util::Result<Response> x) {
+      auto r = self->handshake_answer(std::move(x), "REGISTER");
+      if (!r) return;
+      if (message_if<ReadyResponse>(*r) == nullptr) {
+        self->fail(self->unexpected(*r, "REGISTER"));
+        return;
+      }
+      self->ready();
+    });
   }
 
   void ready() {
@@ -437,9 +434,9 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
             frame.status().message().find("protocol version") != std::string::npos) {
           fail(refused_v4(frame.status().message()));
         } else {
-          fail(util::Status::io_error(fmt::format(
-              "cql: malformed frame from {} ({}): the connection is closed", endpoint,
-              frame.status().message())));
+          fail(util::Status::io_error(
+              fmt::format("cql: malformed frame from {} ({}): the connection is closed", endpoint,
+                          frame.status().message())));
         }
         return;
       }
@@ -472,9 +469,9 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
     in_flight_count.store(slots.size() - free_ids.size(), std::memory_order_relaxed);
     auto r = parse_response(frame);
     if (!r.is_ok()) {
-      cb(util::Status::corruption(
-          fmt::format("cql: malformed {} from {}: {}", opcode_name(frame.header.opcode), endpoint,
-                      r.status().message())));
+      cb(util::Status::corruption(fmt::format("cql: malformed {} from {}: {}",
+                                              opcode_name(frame.header.opcode), endpoint,
+                                              r.status().message())));
       return;
     }
     cb(std::move(r));
@@ -584,7 +581,8 @@ ClientConnection::~ClientConnection() {
   }
 }
 
-void ClientConnection::connect_async(ConnectionOptions options, IoThreads& io, ConnectCallback done) {
+void ClientConnection::connect_async(ConnectionOptions options, IoThreads& io,
+                                     ConnectCallback done) {
   if (options.host.empty() || options.port == 0) {
     done(util::Status::invalid_argument(
         fmt::format("cql: no server address ({}:{}) (connection options): set host and port",
@@ -600,7 +598,7 @@ void ClientConnection::connect_async(ConnectionOptions options, IoThreads& io, C
 }
 
 util::Result<std::shared_ptr<ClientConnection>> ClientConnection::connect(ConnectionOptions options,
-                                                              IoThreads* io) {
+                                                                          IoThreads* io) {
   std::unique_ptr<IoThreads> owned;
   if (io == nullptr) {
     owned = std::make_unique<IoThreads>(1);
@@ -614,7 +612,9 @@ util::Result<std::shared_ptr<ClientConnection>> ClientConnection::connect(Connec
   auto future = promise->get_future();
   const auto limit = options.connect_timeout + kCloseWait;
   connect_async(std::move(options), *io,
-                [promise](util::Result<std::shared_ptr<ClientConnection>> r) { promise->set_value(std::move(r)); });
+                [promise](util::Result<std::shared_ptr<ClientConnection>> r) {
+                  promise->set_value(std::move(r));
+                });
   if (future.wait_for(limit) != std::future_status::ready) {
     return util::Status::io_error(
         "cql: connect did not finish (client): the event loop is stopped or blocked");
@@ -625,11 +625,11 @@ util::Result<std::shared_ptr<ClientConnection>> ClientConnection::connect(Connec
 }
 
 void ClientConnection::send(Request request, ResponseCallback callback,
-                      std::optional<std::chrono::milliseconds> timeout) {
+                            std::optional<std::chrono::milliseconds> timeout) {
   Impl& impl = *impl_;
   if (!impl.open.load()) {
-    callback(util::Status::io_error(fmt::format(
-        "cql: the connection to {} is closed: open a new connection", impl.endpoint)));
+    callback(util::Status::io_error(
+        fmt::format("cql: the connection to {} is closed: open a new connection", impl.endpoint)));
     return;
   }
   const size_t bound = impl.slots.size() + impl.options.max_queued;
@@ -664,7 +664,7 @@ void ClientConnection::send(Request request, ResponseCallback callback,
 }
 
 util::Result<Response> ClientConnection::execute(Request request,
-                                           std::optional<std::chrono::milliseconds> timeout) {
+                                                 std::optional<std::chrono::milliseconds> timeout) {
   if (impl_->io_threads.in_loop_thread()) {
     return util::Status::failed_precondition(fmt::format(
         "cql: execute() called on the event loop of the connection to {} (client): use send() "
@@ -674,8 +674,9 @@ util::Result<Response> ClientConnection::execute(Request request,
   auto promise = std::make_shared<std::promise<util::Result<Response>>>();
   auto future = promise->get_future();
   const auto limit = timeout.value_or(impl_->options.request_timeout) + kCloseWait;
-  send(std::move(request),
-       [promise](util::Result<Response> r) { promise->set_value(std::move(r)); }, timeout);
+  send(
+      std::move(request), [promise](util::Result<Response> r) { promise->set_value(std::move(r)); },
+      timeout);
   if (future.wait_for(limit) != std::future_status::ready) {
     return util::Status::io_error(fmt::format(
         "cql: no answer from {} and no timeout (client): the event loop is stopped or blocked",

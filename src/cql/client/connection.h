@@ -114,7 +114,7 @@ class ClientConnection {
   // The blocking form; with io == nullptr the connection owns a one-thread
   // loop. Must not be called on `io`'s threads.
   static util::Result<std::shared_ptr<ClientConnection>> connect(ConnectionOptions options,
-                                                           IoThreads* io = nullptr);
+                                                                 IoThreads* io = nullptr);
 
   ~ClientConnection();
   ClientConnection(const ClientConnection&) = delete;

@@ -26,14 +26,14 @@ struct Term;
 
 struct Literal {
   enum class Kind {
-    kString,   // text: the contents, quotes removed and '' unescaped ($$..$$ too)
-    kInteger,  // text: as written, with its sign ("-12")
-    kFloat,    // text: as written ("1.5e3", "-0.5"), or NaN / Infinity / -Infinity
-    kBoolean,  // text: "true" or "false"
-    kUuid,     // text: the 36-character form as written
-    kHex,      // text: the hex digits after 0x (a blob)
-    kNull,     // NULL
-    kDuration, // text: as written ("1h30m"); not supported as a value
+    kString,    // text: the contents, quotes removed and '' unescaped ($$..$$ too)
+    kInteger,   // text: as written, with its sign ("-12")
+    kFloat,     // text: as written ("1.5e3", "-0.5"), or NaN / Infinity / -Infinity
+    kBoolean,   // text: "true" or "false"
+    kUuid,      // text: the 36-character form as written
+    kHex,       // text: the hex digits after 0x (a blob)
+    kNull,      // NULL
+    kDuration,  // text: as written ("1h30m"); not supported as a value
   };
   Kind kind = Kind::kNull;
   std::string text;
@@ -82,7 +82,8 @@ struct Relation {
     kColumnTuple,  // (a, b) op (x, y) / op ? ; IN ((x, y), ...) / IN ?
   };
   Target target = Target::kColumn;
-  std::vector<std::string> columns;  // kColumn: one; kToken: token()'s args; kColumnTuple: the tuple
+  std::vector<std::string>
+      columns;  // kColumn: one; kToken: token()'s args; kColumnTuple: the tuple
   RelationOp op = RelationOp::kEq;
   // One term, except IN: one per listed item, or the single marker of `IN ?`.
   std::vector<Term> values;
@@ -103,9 +104,9 @@ struct Selector {
                  // count, min, max, sum, avg, ... over column names
   };
   Kind kind = Kind::kColumn;
-  std::string column;             // kColumn, kWritetime, kTtl
-  std::string function;           // kFunction: lower-cased name
-  std::vector<std::string> args;  // kToken, kFunction: column names
+  std::string column;                // kColumn, kWritetime, kTtl
+  std::string function;              // kFunction: lower-cased name
+  std::vector<std::string> args;     // kToken, kFunction: column names
   std::optional<std::string> alias;  // AS alias
   bool operator==(const Selector&) const = default;
 };
@@ -269,9 +270,9 @@ struct BatchQuery {
 };
 
 using Statement =
-    std::variant<UseStatement, CreateKeyspaceStatement, DropKeyspaceStatement,
-                 CreateTableStatement, DropTableStatement, TruncateStatement, InsertStatement,
-                 UpdateStatement, DeleteStatement, SelectStatement, BatchQuery>;
+    std::variant<UseStatement, CreateKeyspaceStatement, DropKeyspaceStatement, CreateTableStatement,
+                 DropTableStatement, TruncateStatement, InsertStatement, UpdateStatement,
+                 DeleteStatement, SelectStatement, BatchQuery>;
 
 struct ParsedStatement {
   Statement statement;

@@ -204,9 +204,7 @@ util::Result<CqlValue> scalar_value(const Literal& lit, const CqlType& type,
     if (!v || *v < lo || *v > hi) return std::nullopt;
     return v;
   };
-  auto kind_error = [&]() {
-    return bad(column, type, "cannot use the literal '" + s + "' here");
-  };
+  auto kind_error = [&]() { return bad(column, type, "cannot use the literal '" + s + "' here"); };
   switch (type.id) {
     case TypeId::kAscii:
     case TypeId::kVarchar:
@@ -462,8 +460,7 @@ util::Result<std::optional<std::string>> term_to_bytes(const Term& term, const C
   return std::optional<std::string>(std::move(*bytes));
 }
 
-util::Status validate_value(const CqlType& type, std::string_view bytes,
-                            std::string_view column) {
+util::Status validate_value(const CqlType& type, std::string_view bytes, std::string_view column) {
   auto v = decode_value(type, bytes);
   if (!v) {
     return util::Status::invalid_argument("cql: invalid bind value for column '" +

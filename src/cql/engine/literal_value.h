@@ -25,8 +25,7 @@ namespace medallion::cql {
 // function; never a bind marker) as a `type`; nullopt for NULL. `now_micros`
 // feeds now() and friends. Errors: invalid_argument naming `column`.
 util::Result<std::optional<std::string>> term_to_bytes(const Term& term, const CqlType& type,
-                                                       std::string_view column,
-                                                       int64_t now_micros);
+                                                       std::string_view column, int64_t now_micros);
 
 // True when the term must be evaluated at execute time (a value function).
 bool term_is_function(const Term& term);

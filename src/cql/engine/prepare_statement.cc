@@ -17,16 +17,19 @@ const char kFilteringError[] =
 
 class Planner {
  public:
-  Planner(const ParsedStatement& parsed, const SchemaSnapshot& snapshot,
-          std::string_view keyspace, int64_t now_micros)
-      : parsed_(parsed), snapshot_(snapshot), session_keyspace_(keyspace), now_(now_micros),
+  Planner(const ParsedStatement& parsed, const SchemaSnapshot& snapshot, std::string_view keyspace,
+          int64_t now_micros)
+      : parsed_(parsed),
+        snapshot_(snapshot),
+        session_keyspace_(keyspace),
+        now_(now_micros),
         bind_(parsed.bind_markers.size()) {}
 
   util::Result<std::shared_ptr<const TableSchema>> table(const QualifiedName& name) {
     const std::string ks = name.keyspace.empty() ? session_keyspace_ : name.keyspace;
     if (ks.empty()) {
-      return Status::invalid_argument("cql: no keyspace has been specified for table " +
-                                      name.name + ": USE a keyspace or qualify the name");
+      return Status::invalid_argument("cql: no keyspace has been specified for table " + name.name +
+                                      ": USE a keyspace or qualify the name");
     }
     if (snapshot_.keyspace(ks) == nullptr) {
       return Status::not_found("cql: Keyspace '" + ks + "' does not exist");
@@ -84,8 +87,9 @@ class Planner {
     std::map<uint32_t, Restriction> by_column;
     for (const auto& r : relations) {
       if (r.target == Relation::Target::kColumnTuple) {
-        return Status::unsupported("cql: multi-column relations (a, b) op (...) are not "
-                                   "supported by the embedded server: restrict each column");
+        return Status::unsupported(
+            "cql: multi-column relations (a, b) op (...) are not "
+            "supported by the embedded server: restrict each column");
       }
       if (r.target == Relation::Target::kToken) {
         if (!for_select) {
@@ -96,18 +100,27 @@ class Planner {
           matches = r.columns[i] == t.columns[t.partition_key[i]].name;
         }
         if (!matches) {
-          return Status::invalid_argument("cql: the token function must be applied to all "
-                                          "partition key components in order (table " +
-                                          t.full_name() + ")");
+          return Status::invalid_argument(
+              "cql: the token function must be applied to all "
+              "partition key components in order (table " +
+              t.full_name() + ")");
         }
         if (r.values.size() != 1) return Status::invalid_argument("cql: bad token restriction");
-        MEDALLION_ASSIGN_OR_RETURN(auto term, bind(t, r.values[0], CqlType::of(TypeId::kBigint),
-                                                   "partition key token"));
+        MEDALLION_ASSIGN_OR_RETURN(
+            auto term, bind(t, r.values[0], CqlType::of(TypeId::kBigint), "partition key token"));
         switch (r.op) {
-          case RelationOp::kGt: out->token_lower = SliceBound{term, false}; break;
-          case RelationOp::kGe: out->token_lower = SliceBound{term, true}; break;
-          case RelationOp::kLt: out->token_upper = SliceBound{term, false}; break;
-          case RelationOp::kLe: out->token_upper = SliceBound{term, true}; break;
+          case RelationOp::kGt:
+            out->token_lower = SliceBound{term, false};
+            break;
+          case RelationOp::kGe:
+            out->token_lower = SliceBound{term, true};
+            break;
+          case RelationOp::kLt:
+            out->token_upper = SliceBound{term, false};
+            break;
+          case RelationOp::kLe:
+            out->token_upper = SliceBound{term, true};
+            break;
           case RelationOp::kEq:
             out->token_lower = SliceBound{term, true};
             out->token_upper = SliceBound{term, true};
@@ -159,8 +172,8 @@ class Planner {
           auto& slot = is_lower ? res.lower : res.upper;
           if (slot) {
             return Status::invalid_argument("cql: more than one restriction was found for the " +
-                                            std::string(is_lower ? "start" : "end") +
-                                            " bound on " + c->name);
+                                            std::string(is_lower ? "start" : "end") + " bound on " +
+                                            c->name);
           }
           slot = SliceBound{std::move(term), incl};
           break;
@@ -201,12 +214,16 @@ class Planner {
         out->filters.push_back(std::move(f));
       }
       if (res.lower) {
-        out->filters.push_back(
-            {id, res.lower->inclusive ? RelationOp::kGe : RelationOp::kGt, {res.lower->term}, false});
+        out->filters.push_back({id,
+                                res.lower->inclusive ? RelationOp::kGe : RelationOp::kGt,
+                                {res.lower->term},
+                                false});
       }
       if (res.upper) {
-        out->filters.push_back(
-            {id, res.upper->inclusive ? RelationOp::kLe : RelationOp::kLt, {res.upper->term}, false});
+        out->filters.push_back({id,
+                                res.upper->inclusive ? RelationOp::kLe : RelationOp::kLt,
+                                {res.upper->term},
+                                false});
       }
       for (auto& f : res.others) out->filters.push_back(std::move(f));
       needs_filtering = true;
@@ -228,8 +245,10 @@ class Planner {
       }
     } else if (any_pk) {
       if (!for_select) {
-        return Status::invalid_argument("cql: some partition key parts are missing or not "
-                                        "restricted by = or IN (table " + t.full_name() + ")");
+        return Status::invalid_argument(
+            "cql: some partition key parts are missing or not "
+            "restricted by = or IN (table " +
+            t.full_name() + ")");
       }
       for (uint32_t id : t.partition_key) {
         auto it = by_column.find(id);
@@ -291,8 +310,7 @@ class Planner {
 
   util::Status check_writable(const TableSchema& t) {
     if (t.is_virtual) {
-      return Status::invalid_argument("cql: system table " + t.full_name() +
-                                      " cannot be modified");
+      return Status::invalid_argument("cql: system table " + t.full_name() + " cannot be modified");
     }
     return Status::ok();
   }
@@ -357,15 +375,15 @@ class Planner {
     m.table = t;
     m.if_exists = s.if_exists;
     if (!s.conditions.empty()) {
-      return Status::unsupported("cql: IF conditions (lightweight transactions) are not "
-                                 "supported by the embedded server");
+      return Status::unsupported(
+          "cql: IF conditions (lightweight transactions) are not "
+          "supported by the embedded server");
     }
     MEDALLION_RETURN_IF_ERROR(using_clause(*t, s.using_clause, &m));
     for (const auto& a : s.assignments) {
       MEDALLION_ASSIGN_OR_RETURN(const ColumnSchema* c, column(*t, a.column));
       if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
-        return Status::invalid_argument("cql: PRIMARY KEY part " + c->name +
-                                        " found in SET part");
+        return Status::invalid_argument("cql: PRIMARY KEY part " + c->name + " found in SET part");
       }
       if (a.kind == Assignment::Kind::kSet) {
         MEDALLION_ASSIGN_OR_RETURN(auto b, bind(*t, a.value, c->type, c->name));
@@ -382,7 +400,8 @@ class Planner {
       CqlType value_type = c->type;
       std::optional<BoundTerm> key;
       if (a.kind == Assignment::Kind::kPrepend && id != TypeId::kList) {
-        return Status::invalid_argument("cql: only lists can be prepended to (column " + c->name + ")");
+        return Status::invalid_argument("cql: only lists can be prepended to (column " + c->name +
+                                        ")");
       }
       if (a.kind == Assignment::Kind::kSubtract && id == TypeId::kMap) {
         value_type = CqlType::set_of(c->type.params[0]);
@@ -411,9 +430,9 @@ class Planner {
                                       " restricted by = or IN");
     }
     if (w.clustering_prefix.size() != t.clustering.size() || w.slice_lower || w.slice_upper) {
-      return Status::invalid_argument(
-          std::string("cql: Some clustering keys are missing in ") + what + " on " +
-          t.full_name() + ": give every clustering column with =");
+      return Status::invalid_argument(std::string("cql: Some clustering keys are missing in ") +
+                                      what + " on " + t.full_name() +
+                                      ": give every clustering column with =");
     }
     return Status::ok();
   }
@@ -426,8 +445,9 @@ class Planner {
     m.table = t;
     m.if_exists = s.if_exists;
     if (!s.conditions.empty()) {
-      return Status::unsupported("cql: IF conditions (lightweight transactions) are not "
-                                 "supported by the embedded server");
+      return Status::unsupported(
+          "cql: IF conditions (lightweight transactions) are not "
+          "supported by the embedded server");
     }
     if (s.using_clause.ttl) {
       return Status::invalid_argument("cql: TTL is not allowed in DELETE");
@@ -457,7 +477,8 @@ class Planner {
   util::Result<SelectPlan> select(const SelectStatement& s, const TableSchema& t,
                                   ResultMetadata* metadata) {
     SelectPlan p;
-    if (s.json) return Status::unsupported("cql: SELECT JSON is not supported by the embedded server");
+    if (s.json)
+      return Status::unsupported("cql: SELECT JSON is not supported by the embedded server");
     p.distinct = s.distinct;
     auto spec = [&](std::string name, CqlType type) {
       metadata->columns.push_back(ColumnSpec{t.keyspace, t.name, std::move(name), std::move(type)});
@@ -490,8 +511,8 @@ class Planner {
           const bool wt = sel.kind == Selector::Kind::kWritetime;
           if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
             return Status::invalid_argument(std::string("cql: cannot use selection function ") +
-                                            (wt ? "writeTime" : "ttl") +
-                                            " on PRIMARY KEY part " + c->name);
+                                            (wt ? "writeTime" : "ttl") + " on PRIMARY KEY part " +
+                                            c->name);
           }
           sp.kind = wt ? SelectorPlan::Kind::kWritetime : SelectorPlan::Kind::kTtl;
           sp.column = c->id;
@@ -505,8 +526,10 @@ class Planner {
             matches = sel.args[i] == t.columns[t.partition_key[i]].name;
           }
           if (!matches) {
-            return Status::invalid_argument("cql: token() must be applied to the partition key "
-                                            "columns of " + t.full_name() + " in order");
+            return Status::invalid_argument(
+                "cql: token() must be applied to the partition key "
+                "columns of " +
+                t.full_name() + " in order");
           }
           sp.kind = SelectorPlan::Kind::kToken;
           name = "system.token(";
@@ -543,8 +566,9 @@ class Planner {
       all_count &= sp.kind == SelectorPlan::Kind::kCount;
     }
     if (any_count && !all_count) {
-      return Status::unsupported("cql: mixing COUNT with other selectors is not supported by "
-                                 "the embedded server");
+      return Status::unsupported(
+          "cql: mixing COUNT with other selectors is not supported by "
+          "the embedded server");
     }
     p.count = any_count;
     MEDALLION_RETURN_IF_ERROR(where(t, s.where, s.allow_filtering || t.is_virtual, true, &p.where));
@@ -553,29 +577,33 @@ class Planner {
       p.limit = std::move(b);
     }
     if (s.per_partition_limit) {
-      MEDALLION_ASSIGN_OR_RETURN(
-          auto b, bind(t, *s.per_partition_limit, CqlType::of(TypeId::kInt),
-                       "[per_partition_limit]"));
+      MEDALLION_ASSIGN_OR_RETURN(auto b, bind(t, *s.per_partition_limit, CqlType::of(TypeId::kInt),
+                                              "[per_partition_limit]"));
       p.per_partition_limit = std::move(b);
     }
     if (!s.order_by.empty()) {
       if (!p.where.partition_restricted) {
-        return Status::invalid_argument("cql: ORDER BY is only supported when the partition key "
-                                        "is restricted by an EQ or an IN.");
+        return Status::invalid_argument(
+            "cql: ORDER BY is only supported when the partition key "
+            "is restricted by an EQ or an IN.");
       }
       std::optional<bool> reverse;
       for (size_t i = 0; i < s.order_by.size(); ++i) {
         const auto& [name, desc] = s.order_by[i];
         MEDALLION_ASSIGN_OR_RETURN(const ColumnSchema* c, column(t, name));
         if (c->kind != ColumnKind::kClustering || c->position != static_cast<int>(i)) {
-          return Status::invalid_argument("cql: Order by currently only supports the ordering of "
-                                          "columns following their declared order in the "
-                                          "PRIMARY KEY (column " + name + ")");
+          return Status::invalid_argument(
+              "cql: Order by currently only supports the ordering of "
+              "columns following their declared order in the "
+              "PRIMARY KEY (column " +
+              name + ")");
         }
         const bool r = desc != c->descending;
         if (reverse && *reverse != r) {
-          return Status::invalid_argument("cql: Unsupported order by relation (mixed "
-                                          "directions on " + t.full_name() + ")");
+          return Status::invalid_argument(
+              "cql: Unsupported order by relation (mixed "
+              "directions on " +
+              t.full_name() + ")");
         }
         reverse = r;
       }
@@ -633,8 +661,9 @@ class Planner {
       for (const auto& member : batch->statements) {
         MEDALLION_ASSIGN_OR_RETURN(auto m, modification(member));
         if (batch->using_clause.timestamp && m.timestamp) {
-          return Status::invalid_argument("cql: Timestamp must be set either on BATCH or "
-                                          "individual statements");
+          return Status::invalid_argument(
+              "cql: Timestamp must be set either on BATCH or "
+              "individual statements");
         }
         plan->modifications.push_back(std::move(m));
       }
@@ -704,9 +733,8 @@ std::vector<uint32_t> star_columns(const TableSchema& table) {
   for (const auto& c : table.columns) {
     if (c.kind == ColumnKind::kRegular || c.kind == ColumnKind::kStatic) rest.push_back(c.id);
   }
-  std::sort(rest.begin(), rest.end(), [&](uint32_t a, uint32_t b) {
-    return table.columns[a].name < table.columns[b].name;
-  });
+  std::sort(rest.begin(), rest.end(),
+            [&](uint32_t a, uint32_t b) { return table.columns[a].name < table.columns[b].name; });
   out.insert(out.end(), rest.begin(), rest.end());
   return out;
 }

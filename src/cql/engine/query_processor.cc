@@ -229,16 +229,24 @@ bool filter_matches(const ResolvedFilter& f, const CqlType& type,
                     const std::optional<std::string_view>& value) {
   if (!value) return false;
   switch (f.op) {
-    case RelationOp::kEq: return *value == f.values[0];
-    case RelationOp::kNe: return *value != f.values[0];
+    case RelationOp::kEq:
+      return *value == f.values[0];
+    case RelationOp::kNe:
+      return *value != f.values[0];
     case RelationOp::kIn:
       return std::find(f.values.begin(), f.values.end(), *value) != f.values.end();
-    case RelationOp::kLt: return compare_values(type, *value, f.values[0]) < 0;
-    case RelationOp::kLe: return compare_values(type, *value, f.values[0]) <= 0;
-    case RelationOp::kGt: return compare_values(type, *value, f.values[0]) > 0;
-    case RelationOp::kGe: return compare_values(type, *value, f.values[0]) >= 0;
-    case RelationOp::kContains: return collection_contains(type, *value, f.values[0], false);
-    case RelationOp::kContainsKey: return collection_contains(type, *value, f.values[0], true);
+    case RelationOp::kLt:
+      return compare_values(type, *value, f.values[0]) < 0;
+    case RelationOp::kLe:
+      return compare_values(type, *value, f.values[0]) <= 0;
+    case RelationOp::kGt:
+      return compare_values(type, *value, f.values[0]) > 0;
+    case RelationOp::kGe:
+      return compare_values(type, *value, f.values[0]) >= 0;
+    case RelationOp::kContains:
+      return collection_contains(type, *value, f.values[0], false);
+    case RelationOp::kContainsKey:
+      return collection_contains(type, *value, f.values[0], true);
   }
   return false;
 }
@@ -266,10 +274,11 @@ class SelectRun {
     out_ = out;
     MEDALLION_ASSIGN_OR_RETURN(filters_, resolve_filters(plan_.where, ctx));
     MEDALLION_ASSIGN_OR_RETURN(limit_left_, resolve_limit(plan_.limit, ctx, "LIMIT"));
-    MEDALLION_ASSIGN_OR_RETURN(per_partition_limit_,
-                               resolve_limit(plan_.per_partition_limit, ctx, "PER PARTITION LIMIT"));
+    MEDALLION_ASSIGN_OR_RETURN(
+        per_partition_limit_, resolve_limit(plan_.per_partition_limit, ctx, "PER PARTITION LIMIT"));
     if (plan_.distinct) per_partition_limit_ = 1;
-    page_size_ = (params.page_size && *params.page_size > 0 && !plan_.count) ? *params.page_size : 0;
+    page_size_ =
+        (params.page_size && *params.page_size > 0 && !plan_.count) ? *params.page_size : 0;
     std::optional<PagingState> state;
     if (params.paging_state && !plan_.count) {
       MEDALLION_ASSIGN_OR_RETURN(auto s, decode_paging_state(table_.id, *params.paging_state));
@@ -288,8 +297,9 @@ class SelectRun {
         pi = state->partition_index;
         ri = state->range_index;
         if (pi >= keys.size() || ri >= ranges.size() || keys[pi] != state->partition_key) {
-          return Status::invalid_argument("cql: invalid paging state for this query: restart it "
-                                          "without a paging state");
+          return Status::invalid_argument(
+              "cql: invalid paging state for this query: restart it "
+              "without a paging state");
         }
         resume = state->position;
       }
@@ -300,9 +310,9 @@ class SelectRun {
         for (; ri < ranges.size() && !stopped_; ++ri) {
           pi_ = pi;
           ri_ = ri;
-          MEDALLION_RETURN_IF_ERROR(store_.read_partition(
-              table_.id, keys[pi], ranges[ri], plan_.reverse, resume,
-              [this](const RowVisit& v) { return visit(v); }));
+          MEDALLION_RETURN_IF_ERROR(
+              store_.read_partition(table_.id, keys[pi], ranges[ri], plan_.reverse, resume,
+                                    [this](const RowVisit& v) { return visit(v); }));
           resume.reset();
         }
         if (!finish_partition()) break;
@@ -319,12 +329,18 @@ class SelectRun {
         int64_t v = read_be(*r.value);
         if (lower) {
           if (!b->inclusive) {
-            if (v == kMaxToken) empty = true; else ++v;
+            if (v == kMaxToken)
+              empty = true;
+            else
+              ++v;
           }
           min_token = std::max(min_token, v);
         } else {
           if (!b->inclusive) {
-            if (v == kMinToken) empty = true; else --v;
+            if (v == kMinToken)
+              empty = true;
+            else
+              --v;
           }
           max_token = std::min(max_token, v);
         }
@@ -378,7 +394,8 @@ class SelectRun {
   std::optional<std::string_view> value_of(uint32_t id) const {
     const auto& c = table_.columns[id];
     switch (c.kind) {
-      case ColumnKind::kPartitionKey: return std::string_view(pk_values_[c.position]);
+      case ColumnKind::kPartitionKey:
+        return std::string_view(pk_values_[c.position]);
       case ColumnKind::kClustering:
         if (static_cast<size_t>(c.position) < ck_values_.size()) {
           return std::string_view(ck_values_[c.position]);
@@ -473,8 +490,8 @@ class SelectRun {
             if (c == nullptr || c->expires_at == 0) {
               out.push_back(std::nullopt);
             } else {
-              out.push_back(int_bytes(static_cast<int32_t>(
-                  std::max<int64_t>(0, c->expires_at - now_sec_))));
+              out.push_back(
+                  int_bytes(static_cast<int32_t>(std::max<int64_t>(0, c->expires_at - now_sec_))));
             }
             break;
           }
@@ -620,8 +637,9 @@ class QueryProcessorImpl final : public QueryProcessor {
         for (const auto& m : plan.modifications) {
           if (m.if_not_exists || m.if_exists) {
             if (plan.kind == StatementPlan::Kind::kBatch) {
-              done(Status::unsupported("cql: conditional statements in a BATCH are not "
-                                       "supported by the embedded server"));
+              done(
+                  Status::unsupported("cql: conditional statements in a BATCH are not "
+                                      "supported by the embedded server"));
               return;
             }
             run_conditional(m, ctx, parameters.default_timestamp, std::move(done));
@@ -653,8 +671,9 @@ class QueryProcessorImpl final : public QueryProcessor {
       const StatementPlan& plan = *bs.statement->plan;
       if (plan.kind != StatementPlan::Kind::kModification &&
           plan.kind != StatementPlan::Kind::kBatch) {
-        done(Status::invalid_argument("cql: Invalid statement in batch: only UPDATE, INSERT "
-                                      "and DELETE statements are allowed."));
+        done(
+            Status::invalid_argument("cql: Invalid statement in batch: only UPDATE, INSERT "
+                                     "and DELETE statements are allowed."));
         return;
       }
       std::vector<Value> named;
@@ -679,8 +698,9 @@ class QueryProcessorImpl final : public QueryProcessor {
       ExecContext ctx{values, now};
       for (const auto& m : plan.modifications) {
         if (m.if_exists || m.if_not_exists) {
-          done(Status::unsupported("cql: conditional statements in a BATCH are not supported by "
-                                   "the embedded server"));
+          done(
+              Status::unsupported("cql: conditional statements in a BATCH are not supported by "
+                                  "the embedded server"));
           return;
         }
         auto st = build_mutations(m, ctx, default_timestamp, &mutations);
@@ -765,7 +785,8 @@ class QueryProcessorImpl final : public QueryProcessor {
     int64_t ts = default_ts ? *default_ts : ctx.now_micros;
     if (m.timestamp) {
       MEDALLION_ASSIGN_OR_RETURN(auto r, resolve(*m.timestamp, ctx));
-      if (!r.unset && !r.value) return Status::invalid_argument("cql: Invalid null value of timestamp");
+      if (!r.unset && !r.value)
+        return Status::invalid_argument("cql: Invalid null value of timestamp");
       if (r.value) ts = read_be(*r.value);
     }
     int32_t ttl = t.default_ttl;
@@ -773,8 +794,12 @@ class QueryProcessorImpl final : public QueryProcessor {
       MEDALLION_ASSIGN_OR_RETURN(auto r, resolve(*m.ttl, ctx));
       if (r.value) {
         const int64_t v = read_be(*r.value);
-        if (v < 0) return Status::invalid_argument("cql: A TTL must be greater or equal to 0, but was " + std::to_string(v));
-        if (v > 630720000) return Status::invalid_argument("cql: ttl is too large. requested (" + std::to_string(v) + ") maximum (630720000)");
+        if (v < 0)
+          return Status::invalid_argument("cql: A TTL must be greater or equal to 0, but was " +
+                                          std::to_string(v));
+        if (v > 630720000)
+          return Status::invalid_argument("cql: ttl is too large. requested (" + std::to_string(v) +
+                                          ") maximum (630720000)");
         ttl = static_cast<int32_t>(v);
       } else if (!r.unset) {
         ttl = 0;
@@ -789,8 +814,9 @@ class QueryProcessorImpl final : public QueryProcessor {
       if (r.unset) continue;
       if (c.op != Assignment::Kind::kSet) {
         if (t.columns[c.column].kind == ColumnKind::kStatic) {
-          return Status::unsupported("cql: collection operations on static columns are not "
-                                     "supported by the embedded server");
+          return Status::unsupported(
+              "cql: collection operations on static columns are not "
+              "supported by the embedded server");
         }
         RmwCell x{&c, std::move(r.value), std::nullopt};
         if (c.key) {
@@ -1016,8 +1042,8 @@ class QueryProcessorImpl final : public QueryProcessor {
     bool found = false;
     for (const auto& k : keys) {
       for (const auto& r : ranges) {
-        MEDALLION_RETURN_IF_ERROR(store_->read_partition(
-            t.id, k, r, false, std::nullopt, [&](const RowVisit& v) {
+        MEDALLION_RETURN_IF_ERROR(
+            store_->read_partition(t.id, k, r, false, std::nullopt, [&](const RowVisit& v) {
               if (!t.clustering.empty() && v.row->clustering.empty()) return true;
               found = true;
               return false;
@@ -1052,8 +1078,8 @@ class QueryProcessorImpl final : public QueryProcessor {
 
   util::Status select_virtual(const TableSchema& t, const SelectPlan& plan, const ExecContext& ctx,
                               RowsResult* out) {
-    MEDALLION_ASSIGN_OR_RETURN(auto all, system_table_rows(t, *catalog_->snapshot(), options_,
-                                                           catalog_->host_id()));
+    MEDALLION_ASSIGN_OR_RETURN(
+        auto all, system_table_rows(t, *catalog_->snapshot(), options_, catalog_->host_id()));
     // Equalities on the key, as filters.
     std::vector<ResolvedFilter> filters;
     auto add_eq = [&](uint32_t id, const ColumnValues& cv) -> Status {
@@ -1119,27 +1145,33 @@ class QueryProcessorImpl final : public QueryProcessor {
     if (const auto* s = std::get_if<CreateKeyspaceStatement>(&st)) {
       MEDALLION_RETURN_IF_ERROR(catalog_->create_keyspace(*s, &changed));
       if (!changed) return QueryResult(VoidResult{});
-      return QueryResult(SchemaChange{SchemaChangeType::kCreated, SchemaChangeTarget::kKeyspace,
-                                      s->keyspace, "", {}});
+      return QueryResult(SchemaChange{
+          SchemaChangeType::kCreated, SchemaChangeTarget::kKeyspace, s->keyspace, "", {}});
     }
     if (const auto* s = std::get_if<DropKeyspaceStatement>(&st)) {
       MEDALLION_RETURN_IF_ERROR(catalog_->drop_keyspace(*s, &changed));
       if (!changed) return QueryResult(VoidResult{});
-      return QueryResult(SchemaChange{SchemaChangeType::kDropped, SchemaChangeTarget::kKeyspace,
-                                      s->keyspace, "", {}});
+      return QueryResult(SchemaChange{
+          SchemaChangeType::kDropped, SchemaChangeTarget::kKeyspace, s->keyspace, "", {}});
     }
     if (const auto* s = std::get_if<CreateTableStatement>(&st)) {
       MEDALLION_RETURN_IF_ERROR(catalog_->create_table(*s, s->table.keyspace, &changed));
       if (!changed) return QueryResult(VoidResult{});
-      return QueryResult(SchemaChange{SchemaChangeType::kCreated, SchemaChangeTarget::kTable,
-                                      s->table.keyspace, s->table.name, {}});
+      return QueryResult(SchemaChange{SchemaChangeType::kCreated,
+                                      SchemaChangeTarget::kTable,
+                                      s->table.keyspace,
+                                      s->table.name,
+                                      {}});
     }
     if (const auto* s = std::get_if<DropTableStatement>(&st)) {
       MEDALLION_RETURN_IF_ERROR(
           catalog_->drop_table(s->table.keyspace, s->table.name, s->if_exists, &changed));
       if (!changed) return QueryResult(VoidResult{});
-      return QueryResult(SchemaChange{SchemaChangeType::kDropped, SchemaChangeTarget::kTable,
-                                      s->table.keyspace, s->table.name, {}});
+      return QueryResult(SchemaChange{SchemaChangeType::kDropped,
+                                      SchemaChangeTarget::kTable,
+                                      s->table.keyspace,
+                                      s->table.name,
+                                      {}});
     }
     if (const auto* s = std::get_if<TruncateStatement>(&st)) {
       auto snap = catalog_->snapshot();

@@ -174,10 +174,14 @@ std::string md5_digest(std::string_view data) {
 
 std::string_view column_kind_name(ColumnKind kind) {
   switch (kind) {
-    case ColumnKind::kPartitionKey: return "partition_key";
-    case ColumnKind::kClustering: return "clustering";
-    case ColumnKind::kStatic: return "static";
-    case ColumnKind::kRegular: break;
+    case ColumnKind::kPartitionKey:
+      return "partition_key";
+    case ColumnKind::kClustering:
+      return "clustering";
+    case ColumnKind::kStatic:
+      return "static";
+    case ColumnKind::kRegular:
+      break;
   }
   return "regular";
 }
@@ -243,8 +247,10 @@ util::Result<std::shared_ptr<TableSchema>> build_table_schema(const CreateTableS
       }
       if (c.type.id == TypeId::kList || c.type.id == TypeId::kSet || c.type.id == TypeId::kMap) {
         if (c.type_cql.rfind("frozen<", 0) != 0) {
-          return util::Status::invalid_argument("cql: invalid non-frozen collection type for "
-                                                "PRIMARY KEY component " + name + where);
+          return util::Status::invalid_argument(
+              "cql: invalid non-frozen collection type for "
+              "PRIMARY KEY component " +
+              name + where);
         }
       }
       if (kind == ColumnKind::kClustering && !is_clusterable(c.type)) {
@@ -260,12 +266,12 @@ util::Result<std::shared_ptr<TableSchema>> build_table_schema(const CreateTableS
                                           "' referenced in PRIMARY KEY" + where);
   };
   for (size_t i = 0; i < create.partition_key.size(); ++i) {
-    MEDALLION_RETURN_IF_ERROR(mark(create.partition_key[i], ColumnKind::kPartitionKey,
-                                   static_cast<int>(i)));
+    MEDALLION_RETURN_IF_ERROR(
+        mark(create.partition_key[i], ColumnKind::kPartitionKey, static_cast<int>(i)));
   }
   for (size_t i = 0; i < create.clustering_key.size(); ++i) {
-    MEDALLION_RETURN_IF_ERROR(mark(create.clustering_key[i], ColumnKind::kClustering,
-                                   static_cast<int>(i)));
+    MEDALLION_RETURN_IF_ERROR(
+        mark(create.clustering_key[i], ColumnKind::kClustering, static_cast<int>(i)));
   }
   bool any_static = false;
   for (const auto& c : t->columns) any_static |= c.kind == ColumnKind::kStatic;
@@ -288,8 +294,10 @@ util::Result<std::shared_ptr<TableSchema>> build_table_schema(const CreateTableS
       char* end = nullptr;
       const long long v = std::strtoll(text.c_str(), &end, 10);
       if (text.empty() || *end != '\0' || v < 0 || v > 630720000) {
-        return util::Status::invalid_argument("cql: default_time_to_live must be an integer "
-                                              "between 0 and 630720000" + where);
+        return util::Status::invalid_argument(
+            "cql: default_time_to_live must be an integer "
+            "between 0 and 630720000" +
+            where);
       }
       t->default_ttl = static_cast<int32_t>(v);
     } else if (key == "comment") {
@@ -374,9 +382,10 @@ util::Status Catalog::create_keyspace(const CreateKeyspaceStatement& create, boo
   ks->name = create.keyspace;
   auto repl = create.properties.find("replication");
   if (repl == create.properties.end()) {
-    return util::Status::invalid_argument("cql: missing mandatory replication strategy class "
-                                          "(CREATE KEYSPACE " + create.keyspace +
-                                          "): add WITH replication = {'class': ...}");
+    return util::Status::invalid_argument(
+        "cql: missing mandatory replication strategy class "
+        "(CREATE KEYSPACE " +
+        create.keyspace + "): add WITH replication = {'class': ...}");
   }
   if (const auto* m = std::get_if<std::map<std::string, Literal>>(&repl->second.value)) {
     for (const auto& [k, v] : *m) ks->replication[k] = v.text;
@@ -385,8 +394,10 @@ util::Status Catalog::create_keyspace(const CreateKeyspaceStatement& create, boo
                                           create.keyspace + ")");
   }
   if (!ks->replication.count("class")) {
-    return util::Status::invalid_argument("cql: missing mandatory replication strategy class "
-                                          "(CREATE KEYSPACE " + create.keyspace + ")");
+    return util::Status::invalid_argument(
+        "cql: missing mandatory replication strategy class "
+        "(CREATE KEYSPACE " +
+        create.keyspace + ")");
   }
   ks->replication["class"] = full_class(ks->replication["class"]);
   auto dw = create.properties.find("durable_writes");
@@ -395,8 +406,8 @@ util::Status Catalog::create_keyspace(const CreateKeyspaceStatement& create, boo
     std::transform(text.begin(), text.end(), text.begin(), ::tolower);
     ks->durable_writes = text != "false";
   }
-  MEDALLION_RETURN_IF_ERROR(store_->put_meta(std::string(kKeyspacePrefix) + ks->name,
-                                             encode_keyspace(*ks)));
+  MEDALLION_RETURN_IF_ERROR(
+      store_->put_meta(std::string(kKeyspacePrefix) + ks->name, encode_keyspace(*ks)));
   auto all = snap->keyspaces;
   all[ks->name] = ks;
   publish(std::move(all));
@@ -439,8 +450,7 @@ util::Status Catalog::create_table(const CreateTableStatement& create, std::stri
   auto snap = snapshot();
   const auto* ks = snap->keyspace(keyspace);
   if (ks == nullptr) {
-    return util::Status::not_found("cql: Keyspace '" + std::string(keyspace) +
-                                   "' does not exist");
+    return util::Status::not_found("cql: Keyspace '" + std::string(keyspace) + "' does not exist");
   }
   if (ks->is_system) {
     return util::Status::invalid_argument("cql: cannot create tables in system keyspace '" +
@@ -456,8 +466,8 @@ util::Status Catalog::create_table(const CreateTableStatement& create, std::stri
   t->uuid = random_uuid();
   MEDALLION_RETURN_IF_ERROR(store_->put_meta(kNextIdKey, std::to_string(next_table_id_ + 1)));
   ++next_table_id_;
-  MEDALLION_RETURN_IF_ERROR(store_->put_meta(
-      std::string(kTablePrefix) + t->keyspace + "/" + t->name, encode_table(*t)));
+  MEDALLION_RETURN_IF_ERROR(
+      store_->put_meta(std::string(kTablePrefix) + t->keyspace + "/" + t->name, encode_table(*t)));
   auto new_ks = std::make_shared<KeyspaceSchema>(*ks);
   new_ks->tables[t->name] = t;
   auto all = snap->keyspaces;
@@ -467,8 +477,8 @@ util::Status Catalog::create_table(const CreateTableStatement& create, std::stri
   return util::Status::ok();
 }
 
-util::Status Catalog::drop_table(std::string_view keyspace, std::string_view table,
-                                 bool if_exists, bool* changed) {
+util::Status Catalog::drop_table(std::string_view keyspace, std::string_view table, bool if_exists,
+                                 bool* changed) {
   std::lock_guard ddl(ddl_mutex_);
   *changed = false;
   auto snap = snapshot();

@@ -66,8 +66,8 @@ struct TableSchema {
   Uuid uuid;
   int32_t default_ttl = 0;
   std::string comment;
-  bool is_virtual = false;  // system tables answered from the catalog
-  std::vector<ColumnSchema> columns;  // declaration order, id == index
+  bool is_virtual = false;              // system tables answered from the catalog
+  std::vector<ColumnSchema> columns;    // declaration order, id == index
   std::vector<uint32_t> partition_key;  // column ids in key order
   std::vector<uint32_t> clustering;     // column ids in key order
   std::vector<ClusteringColumn> clustering_columns;

@@ -54,7 +54,7 @@ struct WherePlan {
   bool partition_restricted = false;
   std::vector<ColumnValues> partition;  // one per partition key column
   std::optional<SliceBound> token_lower, token_upper;
-  std::vector<ColumnValues> clustering_prefix;  // the first columns, by = or IN
+  std::vector<ColumnValues> clustering_prefix;         // the first columns, by = or IN
   std::optional<SliceBound> slice_lower, slice_upper;  // on the next clustering column
   std::vector<FilterPlan> filters;
 };
@@ -99,8 +99,8 @@ class StatementPlan {
  public:
   enum class Kind { kUse, kDdl, kSelect, kModification, kBatch };
   Kind kind = Kind::kUse;
-  std::string keyspace;                 // USE
-  std::shared_ptr<const Statement> ddl;  // DDL: the statement (names qualified)
+  std::string keyspace;                      // USE
+  std::shared_ptr<const Statement> ddl;      // DDL: the statement (names qualified)
   std::shared_ptr<const TableSchema> table;  // SELECT
   SelectPlan select;
   std::vector<ModificationPlan> modifications;  // one, or a batch's members

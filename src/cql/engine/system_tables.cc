@@ -23,7 +23,8 @@ CqlType type_from_cql(std::string_view cql) {
   if (cql == "frozen<map<text, text>>" || cql == "map<text, text>") {
     return CqlType::map_of(text_t(), text_t());
   }
-  if (cql == "frozen<map<text, blob>>") return CqlType::map_of(text_t(), CqlType::of(TypeId::kBlob));
+  if (cql == "frozen<map<text, blob>>")
+    return CqlType::map_of(text_t(), CqlType::of(TypeId::kBlob));
   if (cql == "map<uuid, blob>") {
     return CqlType::map_of(CqlType::of(TypeId::kUuid), CqlType::of(TypeId::kBlob));
   }
@@ -82,77 +83,133 @@ std::vector<std::shared_ptr<const KeyspaceSchema>> build_system_keyspaces() {
     ks->tables[name] = make_table(ks->name, name, id++, std::move(cols));
   };
   add(system.get(), "local",
-      {{"key", "text", 'p'}, {"bootstrapped", "text", 'r'}, {"broadcast_address", "inet", 'r'},
-       {"broadcast_port", "int", 'r'}, {"cluster_name", "text", 'r'},
-       {"cql_version", "text", 'r'}, {"data_center", "text", 'r'},
-       {"gossip_generation", "int", 'r'}, {"host_id", "uuid", 'r'},
-       {"listen_address", "inet", 'r'}, {"listen_port", "int", 'r'},
-       {"native_protocol_version", "text", 'r'}, {"partitioner", "text", 'r'},
-       {"rack", "text", 'r'}, {"release_version", "text", 'r'}, {"rpc_address", "inet", 'r'},
-       {"rpc_port", "int", 'r'}, {"schema_version", "uuid", 'r'},
-       {"thrift_version", "text", 'r'}, {"tokens", "set<text>", 'r'},
+      {{"key", "text", 'p'},
+       {"bootstrapped", "text", 'r'},
+       {"broadcast_address", "inet", 'r'},
+       {"broadcast_port", "int", 'r'},
+       {"cluster_name", "text", 'r'},
+       {"cql_version", "text", 'r'},
+       {"data_center", "text", 'r'},
+       {"gossip_generation", "int", 'r'},
+       {"host_id", "uuid", 'r'},
+       {"listen_address", "inet", 'r'},
+       {"listen_port", "int", 'r'},
+       {"native_protocol_version", "text", 'r'},
+       {"partitioner", "text", 'r'},
+       {"rack", "text", 'r'},
+       {"release_version", "text", 'r'},
+       {"rpc_address", "inet", 'r'},
+       {"rpc_port", "int", 'r'},
+       {"schema_version", "uuid", 'r'},
+       {"thrift_version", "text", 'r'},
+       {"tokens", "set<text>", 'r'},
        {"truncated_at", "map<uuid, blob>", 'r'}});
   add(system.get(), "peers",
-      {{"peer", "inet", 'p'}, {"data_center", "text", 'r'}, {"host_id", "uuid", 'r'},
-       {"preferred_ip", "inet", 'r'}, {"rack", "text", 'r'}, {"release_version", "text", 'r'},
-       {"rpc_address", "inet", 'r'}, {"schema_version", "uuid", 'r'},
+      {{"peer", "inet", 'p'},
+       {"data_center", "text", 'r'},
+       {"host_id", "uuid", 'r'},
+       {"preferred_ip", "inet", 'r'},
+       {"rack", "text", 'r'},
+       {"release_version", "text", 'r'},
+       {"rpc_address", "inet", 'r'},
+       {"schema_version", "uuid", 'r'},
        {"tokens", "set<text>", 'r'}});
   add(system.get(), "peers_v2",
-      {{"peer", "inet", 'p'}, {"peer_port", "int", 'c'}, {"data_center", "text", 'r'},
-       {"host_id", "uuid", 'r'}, {"native_address", "inet", 'r'}, {"native_port", "int", 'r'},
-       {"preferred_ip", "inet", 'r'}, {"preferred_port", "int", 'r'}, {"rack", "text", 'r'},
-       {"release_version", "text", 'r'}, {"schema_version", "uuid", 'r'},
+      {{"peer", "inet", 'p'},
+       {"peer_port", "int", 'c'},
+       {"data_center", "text", 'r'},
+       {"host_id", "uuid", 'r'},
+       {"native_address", "inet", 'r'},
+       {"native_port", "int", 'r'},
+       {"preferred_ip", "inet", 'r'},
+       {"preferred_port", "int", 'r'},
+       {"rack", "text", 'r'},
+       {"release_version", "text", 'r'},
+       {"schema_version", "uuid", 'r'},
        {"tokens", "set<text>", 'r'}});
   add(schema.get(), "keyspaces",
-      {{"keyspace_name", "text", 'p'}, {"durable_writes", "boolean", 'r'},
+      {{"keyspace_name", "text", 'p'},
+       {"durable_writes", "boolean", 'r'},
        {"replication", "frozen<map<text, text>>", 'r'}});
   add(schema.get(), "tables",
-      {{"keyspace_name", "text", 'p'}, {"table_name", "text", 'c'},
-       {"bloom_filter_fp_chance", "double", 'r'}, {"caching", "frozen<map<text, text>>", 'r'},
-       {"cdc", "boolean", 'r'}, {"comment", "text", 'r'},
+      {{"keyspace_name", "text", 'p'},
+       {"table_name", "text", 'c'},
+       {"bloom_filter_fp_chance", "double", 'r'},
+       {"caching", "frozen<map<text, text>>", 'r'},
+       {"cdc", "boolean", 'r'},
+       {"comment", "text", 'r'},
        {"compaction", "frozen<map<text, text>>", 'r'},
-       {"compression", "frozen<map<text, text>>", 'r'}, {"crc_check_chance", "double", 'r'},
-       {"dclocal_read_repair_chance", "double", 'r'}, {"default_time_to_live", "int", 'r'},
-       {"extensions", "frozen<map<text, blob>>", 'r'}, {"flags", "frozen<set<text>>", 'r'},
-       {"gc_grace_seconds", "int", 'r'}, {"id", "uuid", 'r'},
-       {"max_index_interval", "int", 'r'}, {"memtable_flush_period_in_ms", "int", 'r'},
-       {"min_index_interval", "int", 'r'}, {"read_repair_chance", "double", 'r'},
+       {"compression", "frozen<map<text, text>>", 'r'},
+       {"crc_check_chance", "double", 'r'},
+       {"dclocal_read_repair_chance", "double", 'r'},
+       {"default_time_to_live", "int", 'r'},
+       {"extensions", "frozen<map<text, blob>>", 'r'},
+       {"flags", "frozen<set<text>>", 'r'},
+       {"gc_grace_seconds", "int", 'r'},
+       {"id", "uuid", 'r'},
+       {"max_index_interval", "int", 'r'},
+       {"memtable_flush_period_in_ms", "int", 'r'},
+       {"min_index_interval", "int", 'r'},
+       {"read_repair_chance", "double", 'r'},
        {"speculative_retry", "text", 'r'}});
   add(schema.get(), "columns",
-      {{"keyspace_name", "text", 'p'}, {"table_name", "text", 'c'},
-       {"column_name", "text", 'c'}, {"clustering_order", "text", 'r'},
-       {"column_name_bytes", "blob", 'r'}, {"kind", "text", 'r'}, {"position", "int", 'r'},
+      {{"keyspace_name", "text", 'p'},
+       {"table_name", "text", 'c'},
+       {"column_name", "text", 'c'},
+       {"clustering_order", "text", 'r'},
+       {"column_name_bytes", "blob", 'r'},
+       {"kind", "text", 'r'},
+       {"position", "int", 'r'},
        {"type", "text", 'r'}});
   add(schema.get(), "types",
-      {{"keyspace_name", "text", 'p'}, {"type_name", "text", 'c'},
-       {"field_names", "frozen<list<text>>", 'r'}, {"field_types", "frozen<list<text>>", 'r'}});
+      {{"keyspace_name", "text", 'p'},
+       {"type_name", "text", 'c'},
+       {"field_names", "frozen<list<text>>", 'r'},
+       {"field_types", "frozen<list<text>>", 'r'}});
   add(schema.get(), "functions",
-      {{"keyspace_name", "text", 'p'}, {"function_name", "text", 'c'},
+      {{"keyspace_name", "text", 'p'},
+       {"function_name", "text", 'c'},
        {"argument_types", "frozen<list<text>>", 'c'},
-       {"argument_names", "frozen<list<text>>", 'r'}, {"body", "text", 'r'},
-       {"called_on_null_input", "boolean", 'r'}, {"language", "text", 'r'},
+       {"argument_names", "frozen<list<text>>", 'r'},
+       {"body", "text", 'r'},
+       {"called_on_null_input", "boolean", 'r'},
+       {"language", "text", 'r'},
        {"return_type", "text", 'r'}});
   add(schema.get(), "aggregates",
-      {{"keyspace_name", "text", 'p'}, {"aggregate_name", "text", 'c'},
-       {"argument_types", "frozen<list<text>>", 'c'}, {"final_func", "text", 'r'},
-       {"initcond", "text", 'r'}, {"return_type", "text", 'r'}, {"state_func", "text", 'r'},
+      {{"keyspace_name", "text", 'p'},
+       {"aggregate_name", "text", 'c'},
+       {"argument_types", "frozen<list<text>>", 'c'},
+       {"final_func", "text", 'r'},
+       {"initcond", "text", 'r'},
+       {"return_type", "text", 'r'},
+       {"state_func", "text", 'r'},
        {"state_type", "text", 'r'}});
   add(schema.get(), "triggers",
-      {{"keyspace_name", "text", 'p'}, {"table_name", "text", 'c'},
-       {"trigger_name", "text", 'c'}, {"options", "frozen<map<text, text>>", 'r'}});
+      {{"keyspace_name", "text", 'p'},
+       {"table_name", "text", 'c'},
+       {"trigger_name", "text", 'c'},
+       {"options", "frozen<map<text, text>>", 'r'}});
   add(schema.get(), "indexes",
-      {{"keyspace_name", "text", 'p'}, {"table_name", "text", 'c'},
-       {"index_name", "text", 'c'}, {"kind", "text", 'r'},
+      {{"keyspace_name", "text", 'p'},
+       {"table_name", "text", 'c'},
+       {"index_name", "text", 'c'},
+       {"kind", "text", 'r'},
        {"options", "frozen<map<text, text>>", 'r'}});
   add(schema.get(), "views",
-      {{"keyspace_name", "text", 'p'}, {"view_name", "text", 'c'},
-       {"base_table_id", "uuid", 'r'}, {"base_table_name", "text", 'r'},
-       {"id", "uuid", 'r'}, {"include_all_columns", "boolean", 'r'},
+      {{"keyspace_name", "text", 'p'},
+       {"view_name", "text", 'c'},
+       {"base_table_id", "uuid", 'r'},
+       {"base_table_name", "text", 'r'},
+       {"id", "uuid", 'r'},
+       {"include_all_columns", "boolean", 'r'},
        {"where_clause", "text", 'r'}});
   add(schema.get(), "dropped_columns",
-      {{"keyspace_name", "text", 'p'}, {"table_name", "text", 'c'},
-       {"column_name", "text", 'c'}, {"dropped_time", "timestamp", 'r'},
-       {"kind", "text", 'r'}, {"type", "text", 'r'}});
+      {{"keyspace_name", "text", 'p'},
+       {"table_name", "text", 'c'},
+       {"column_name", "text", 'c'},
+       {"dropped_time", "timestamp", 'r'},
+       {"kind", "text", 'r'},
+       {"type", "text", 'r'}});
   return {system, schema};
 }
 
@@ -164,7 +221,9 @@ std::string text(std::string s) { return s; }
 std::string i32(int32_t v) { return enc(CqlType::of(TypeId::kInt), v); }
 std::string dbl(double v) { return enc(CqlType::of(TypeId::kDouble), v); }
 std::string boolean(bool v) { return std::string(1, v ? '\1' : '\0'); }
-std::string uuid(const Uuid& u) { return std::string(reinterpret_cast<const char*>(u.bytes.data()), 16); }
+std::string uuid(const Uuid& u) {
+  return std::string(reinterpret_cast<const char*>(u.bytes.data()), 16);
+}
 std::string text_set(const std::vector<std::string>& items) {
   CqlList l;
   for (const auto& s : items) l.elements.emplace_back(s);
@@ -177,8 +236,10 @@ std::string text_map(const std::map<std::string, std::string>& m) {
 }
 std::optional<std::string> inet(const std::string& address) {
   unsigned char buf[16];
-  if (inet_pton(AF_INET, address.c_str(), buf) == 1) return std::string(reinterpret_cast<char*>(buf), 4);
-  if (inet_pton(AF_INET6, address.c_str(), buf) == 1) return std::string(reinterpret_cast<char*>(buf), 16);
+  if (inet_pton(AF_INET, address.c_str(), buf) == 1)
+    return std::string(reinterpret_cast<char*>(buf), 4);
+  if (inet_pton(AF_INET6, address.c_str(), buf) == 1)
+    return std::string(reinterpret_cast<char*>(buf), 16);
   return std::nullopt;
 }
 
@@ -260,10 +321,10 @@ util::Result<std::vector<VirtualRow>> system_table_rows(const TableSchema& table
             .set("cdc", boolean(false))
             .set("comment", text(t->comment))
             .set("compaction",
-                 text_map({{"class",
-                            "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"},
-                           {"max_threshold", "32"},
-                           {"min_threshold", "4"}}))
+                 text_map(
+                     {{"class", "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"},
+                      {"max_threshold", "32"},
+                      {"min_threshold", "4"}}))
             .set("compression",
                  text_map({{"chunk_length_in_kb", "64"},
                            {"class", "org.apache.cassandra.io.compress.LZ4Compressor"}}))

@@ -105,8 +105,8 @@ util::Result<SchemaChange> read_schema_change(WireReader& r) {
   } else if (target == "AGGREGATE") {
     c.target = SchemaChangeTarget::kAggregate;
   } else {
-    return r.error(fmt::format("unknown schema change target '{}'", target),
-                   "schema change target", kHint);
+    return r.error(fmt::format("unknown schema change target '{}'", target), "schema change target",
+                   kHint);
   }
   MEDALLION_ASSIGN_OR_RETURN(std::string_view keyspace, r.read_string("keyspace"));
   c.keyspace.assign(keyspace);
@@ -399,10 +399,18 @@ util::Result<Response> parse_response(Opcode opcode, uint8_t flags, std::string_
 }
 
 std::string_view response_name(const ResponseMessage& message) {
-  static constexpr std::string_view kNames[] = {
-      "ERROR",        "READY",       "AUTHENTICATE",        "AUTH_CHALLENGE",
-      "AUTH_SUCCESS", "SUPPORTED",   "RESULT(Void)",        "RESULT(Rows)",
-      "RESULT(Set_keyspace)", "RESULT(Prepared)", "RESULT(Schema_change)", "EVENT"};
+  static constexpr std::string_view kNames[] = {"ERROR",
+                                                "READY",
+                                                "AUTHENTICATE",
+                                                "AUTH_CHALLENGE",
+                                                "AUTH_SUCCESS",
+                                                "SUPPORTED",
+                                                "RESULT(Void)",
+                                                "RESULT(Rows)",
+                                                "RESULT(Set_keyspace)",
+                                                "RESULT(Prepared)",
+                                                "RESULT(Schema_change)",
+                                                "EVENT"};
   static_assert(std::size(kNames) == std::variant_size_v<ResponseMessage>);
   return kNames[message.index()];
 }

@@ -73,12 +73,12 @@ struct SchemaChangeResponse {
 
 using ResponseMessage =
     std::variant<ErrorResponse, ReadyResponse, AuthenticateResponse, AuthChallengeResponse,
-                 AuthSuccessResponse, SupportedResponse, VoidResponse, RowsResult, SetKeyspaceResponse,
-                 PreparedResult, SchemaChangeResponse, Event>;
+                 AuthSuccessResponse, SupportedResponse, VoidResponse, RowsResult,
+                 SetKeyspaceResponse, PreparedResult, SchemaChangeResponse, Event>;
 
 struct Response {
-  std::optional<Uuid> tracing_id;      // header flag 0x02
-  std::vector<std::string> warnings;   // header flag 0x08
+  std::optional<Uuid> tracing_id;          // header flag 0x02
+  std::vector<std::string> warnings;       // header flag 0x08
   std::optional<BytesMap> custom_payload;  // header flag 0x04
   ResponseMessage message;
 };

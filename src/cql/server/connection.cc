@@ -129,20 +129,20 @@ void Connection::arm_idle_timer() {
   const auto idle = shared_->config.idle_timeout;
   if (idle.count() <= 0 || closed_) return;
   idle_timer_.expires_at(last_activity_ + idle);
-  idle_timer_.async_wait(asio::bind_executor(
-      strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
-        if (ec || self->closed_) return;
-        const auto now = std::chrono::steady_clock::now();
-        if (self->in_flight_ == 0 && now - self->last_activity_ >= self->shared_->config.idle_timeout) {
-          util::log_debug("cql: closing an idle connection");
-          self->shutdown();
-          return;
-        }
-        if (now - self->last_activity_ >= self->shared_->config.idle_timeout) {
-          self->last_activity_ = now;
-        }
-        self->arm_idle_timer();
-      }));
+  idle_timer_.async_wait(asio::bind_executor(strand_, [self = shared_from_this()](
+                                                          const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (self->in_flight_ == 0 && now - self->last_activity_ >= self->shared_->config.idle_timeout) {
+      util::log_debug("cql: closing an idle connection");
+      self->shutdown();
+      return;
+    }
+    if (now - self->last_activity_ >= self->shared_->config.idle_timeout) {
+      self->last_activity_ = now;
+    }
+    self->arm_idle_timer();
+  }));
 }
 
 void Connection::do_read() {
@@ -150,18 +150,18 @@ void Connection::do_read() {
   read_active_ = true;
   socket_.async_read_some(
       asio::buffer(read_buffer_),
-      asio::bind_executor(strand_, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                               size_t n) {
-        self->read_active_ = false;
-        if (ec) {
-          // EOF, reset, or closed by shutdown(): in-flight requests finish unanswered.
-          self->shutdown();
-          return;
-        }
-        self->last_activity_ = std::chrono::steady_clock::now();
-        self->decoder_.feed(std::string_view(self->read_buffer_.data(), n));
-        self->process_frames();
-      }));
+      asio::bind_executor(
+          strand_, [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+            self->read_active_ = false;
+            if (ec) {
+              // EOF, reset, or closed by shutdown(): in-flight requests finish unanswered.
+              self->shutdown();
+              return;
+            }
+            self->last_activity_ = std::chrono::steady_clock::now();
+            self->decoder_.feed(std::string_view(self->read_buffer_.data(), n));
+            self->process_frames();
+          }));
 }
 
 void Connection::process_frames() {
@@ -181,8 +181,7 @@ void Connection::process_frames() {
   }
   batching_ = false;
   flush();
-  if (!closed_ && !close_after_write_ &&
-      in_flight_ < shared_->config.max_requests_per_connection) {
+  if (!closed_ && !close_after_write_ && in_flight_ < shared_->config.max_requests_per_connection) {
     do_read();
   }
 }
@@ -256,8 +255,9 @@ void Connection::process_options(int16_t stream) {
 
 void Connection::process_startup(int16_t stream, StartupRequest& request) {
   if (request.options.find("CQL_VERSION") == request.options.end()) {
-    send_protocol_error(stream, "cql: STARTUP without CQL_VERSION (connection): send "
-                                "CQL_VERSION, e.g. 3.0.0");
+    send_protocol_error(stream,
+                        "cql: STARTUP without CQL_VERSION (connection): send "
+                        "CQL_VERSION, e.g. 3.0.0");
     return;
   }
   Compression compression = Compression::kNone;
@@ -531,17 +531,16 @@ void Connection::flush() {
   write_active_ = true;
   writing_.clear();
   writing_.swap(pending_);
-  asio::async_write(
-      socket_, asio::buffer(writing_),
-      asio::bind_executor(strand_, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                               size_t) {
-        self->write_active_ = false;
-        if (ec) {
-          self->shutdown();
-          return;
-        }
-        self->flush();
-      }));
+  asio::async_write(socket_, asio::buffer(writing_),
+                    asio::bind_executor(strand_, [self = shared_from_this()](
+                                                     const boost::system::error_code& ec, size_t) {
+                      self->write_active_ = false;
+                      if (ec) {
+                        self->shutdown();
+                        return;
+                      }
+                      self->flush();
+                    }));
 }
 
 }  // namespace medallion::cql

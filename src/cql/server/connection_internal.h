@@ -12,9 +12,9 @@
 // requests are in flight and resumes as they complete.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
-#include <array>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -97,8 +97,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // The prepared form of a query text: from the query cache, else parsed and
   // prepared (cached when it is DML or SELECT). *target is filled for CREATEs.
-  util::Result<std::shared_ptr<const PreparedStatement>> prepare_text(
-      const std::string& text, bool use_cache, StatementTarget* target, bool* parse_failed);
+  util::Result<std::shared_ptr<const PreparedStatement>> prepare_text(const std::string& text,
+                                                                      bool use_cache,
+                                                                      StatementTarget* target,
+                                                                      bool* parse_failed);
 
   // Hands a prepared statement to the processor; its result is answered on `stream`.
   void run(int16_t stream, std::shared_ptr<const PreparedStatement> statement,

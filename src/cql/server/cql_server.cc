@@ -32,26 +32,26 @@ struct CqlServer::Impl {
 void CqlServer::Impl::accept() {
   acceptor.async_accept(
       asio::make_strand(io),
-      asio::bind_executor(acceptor_strand, [this](const boost::system::error_code& ec,
-                                                  Tcp::socket socket) {
-        if (shared.stopping.load()) return;
-        if (ec) {
-          if (ec == asio::error::operation_aborted) return;
-          util::log_warn("cql: accept failed ({}): {}", endpoint.port(), ec.message());
-        } else if (shared.connection_count() >= shared.config.max_connections) {
-          util::log_warn("cql: refusing a connection: max_connections ({}) reached",
-                         shared.config.max_connections);
-          boost::system::error_code ignored;
-          socket.close(ignored);
-        } else {
-          boost::system::error_code ignored;
-          socket.set_option(Tcp::no_delay(true), ignored);
-          auto connection = std::make_shared<Connection>(&shared, io, std::move(socket));
-          shared.add(connection);
-          connection->start();
-        }
-        accept();
-      }));
+      asio::bind_executor(
+          acceptor_strand, [this](const boost::system::error_code& ec, Tcp::socket socket) {
+            if (shared.stopping.load()) return;
+            if (ec) {
+              if (ec == asio::error::operation_aborted) return;
+              util::log_warn("cql: accept failed ({}): {}", endpoint.port(), ec.message());
+            } else if (shared.connection_count() >= shared.config.max_connections) {
+              util::log_warn("cql: refusing a connection: max_connections ({}) reached",
+                             shared.config.max_connections);
+              boost::system::error_code ignored;
+              socket.close(ignored);
+            } else {
+              boost::system::error_code ignored;
+              socket.set_option(Tcp::no_delay(true), ignored);
+              auto connection = std::make_shared<Connection>(&shared, io, std::move(socket));
+              shared.add(connection);
+              connection->start();
+            }
+            accept();
+          }));
 }
 
 CqlServer::CqlServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

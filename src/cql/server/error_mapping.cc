@@ -25,7 +25,7 @@ StatementTarget statement_target(const ParsedStatement& statement,
 ErrorResponse parse_error_response(const util::Status& status) {
   ErrorResponse error;
   error.code = status.code() == util::StatusCode::kUnsupported ? ErrorCode::kInvalid
-                                                                : ErrorCode::kSyntaxError;
+                                                               : ErrorCode::kSyntaxError;
   error.message = status.message();
   return error;
 }

@@ -1,9 +1,9 @@
 #include "cql/server/server_config.h"
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace medallion::cql {
 namespace {
@@ -23,8 +23,9 @@ util::Status read_int(const toml::table& table, std::string_view section, std::s
   const auto value = node->value<int64_t>();
   if (!node->is_integer() || !value) return key_error(file, key, "expected an integer");
   if (*value < min || *value > max) {
-    return key_error(file, key,
-                     "expected a value in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    return key_error(
+        file, key,
+        "expected a value in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
   }
   *out = static_cast<T>(*value);
   return util::Status::ok();
@@ -47,8 +48,9 @@ util::Status check_keys(const toml::table& table, std::string_view section,
     bool ok = false;
     for (std::string_view k : known) ok = ok || key.str() == k;
     if (!ok) {
-      const std::string name =
-          section.empty() ? std::string(key.str()) : std::string(section) + "." + std::string(key.str());
+      const std::string name = section.empty()
+                                   ? std::string(key.str())
+                                   : std::string(section) + "." + std::string(key.str());
       return key_error(file, name, "unknown key");
     }
   }
@@ -70,20 +72,20 @@ util::Status parse_into(const toml::table& root, const std::string& file, Server
   MEDALLION_RETURN_IF_ERROR(check_keys(root, "", {"server", "auth", "commit"}, file));
   util::Status status;
   if (const toml::table* server = section_table(root, "server", file, &status)) {
-    MEDALLION_RETURN_IF_ERROR(check_keys(*server, "server",
-                                         {"host", "port", "data_directory", "io_threads",
-                                          "max_connections", "max_frame_bytes",
-                                          "max_requests_per_connection", "idle_timeout_seconds",
-                                          "max_prepared_statements", "max_cached_queries"},
-                                         file));
+    MEDALLION_RETURN_IF_ERROR(
+        check_keys(*server, "server",
+                   {"host", "port", "data_directory", "io_threads", "max_connections",
+                    "max_frame_bytes", "max_requests_per_connection", "idle_timeout_seconds",
+                    "max_prepared_statements", "max_cached_queries"},
+                   file));
     MEDALLION_RETURN_IF_ERROR(read_string(*server, "server", "host", file, &config->host));
     MEDALLION_RETURN_IF_ERROR(read_int(*server, "server", "port", file, 0, 65535, &config->port));
     MEDALLION_RETURN_IF_ERROR(
         read_string(*server, "server", "data_directory", file, &config->data_directory));
     MEDALLION_RETURN_IF_ERROR(
         read_int(*server, "server", "io_threads", file, 0, 256, &config->io_threads));
-    MEDALLION_RETURN_IF_ERROR(read_int(*server, "server", "max_connections", file, 1, 1000000,
-                                       &config->max_connections));
+    MEDALLION_RETURN_IF_ERROR(
+        read_int(*server, "server", "max_connections", file, 1, 1000000, &config->max_connections));
     MEDALLION_RETURN_IF_ERROR(read_int(*server, "server", "max_frame_bytes", file, 1024,
                                        int64_t{256} << 20, &config->max_frame_bytes));
     MEDALLION_RETURN_IF_ERROR(read_int(*server, "server", "max_requests_per_connection", file, 1,
@@ -112,31 +114,36 @@ util::Status parse_into(const toml::table& root, const std::string& file, Server
       config->users.clear();
       for (const toml::node& entry : *array) {
         const toml::table* user = entry.as_table();
-        if (user == nullptr) return key_error(file, "auth.users", "expected tables with name and password");
+        if (user == nullptr)
+          return key_error(file, "auth.users", "expected tables with name and password");
         MEDALLION_RETURN_IF_ERROR(check_keys(*user, "auth.users", {"name", "password"}, file));
         ServerUser u;
         MEDALLION_RETURN_IF_ERROR(read_string(*user, "auth.users", "name", file, &u.name));
         MEDALLION_RETURN_IF_ERROR(read_string(*user, "auth.users", "password", file, &u.password));
-        if (u.name.empty()) return key_error(file, "auth.users.name", "a user needs a non-empty name");
+        if (u.name.empty())
+          return key_error(file, "auth.users.name", "a user needs a non-empty name");
         config->users.push_back(std::move(u));
       }
     }
   }
   MEDALLION_RETURN_IF_ERROR(status);
   if (const toml::table* commit = section_table(root, "commit", file, &status)) {
-    MEDALLION_RETURN_IF_ERROR(check_keys(*commit, "commit", {"policy", "window_ms", "interval_ms"}, file));
+    MEDALLION_RETURN_IF_ERROR(
+        check_keys(*commit, "commit", {"policy", "window_ms", "interval_ms"}, file));
     std::string policy;
     MEDALLION_RETURN_IF_ERROR(read_string(*commit, "commit", "policy", file, &policy));
     if (!policy.empty()) {
       auto parsed = commit_policy_from_name(policy);
-      if (!parsed.is_ok()) return key_error(file, "commit.policy", "expected group, periodic or always");
+      if (!parsed.is_ok())
+        return key_error(file, "commit.policy", "expected group, periodic or always");
       config->commit_policy = *parsed;
     }
     int64_t window = config->group_window.count();
     MEDALLION_RETURN_IF_ERROR(read_int(*commit, "commit", "window_ms", file, 0, 10000, &window));
     config->group_window = std::chrono::milliseconds(window);
     int64_t interval = config->periodic_interval.count();
-    MEDALLION_RETURN_IF_ERROR(read_int(*commit, "commit", "interval_ms", file, 1, 3600000, &interval));
+    MEDALLION_RETURN_IF_ERROR(
+        read_int(*commit, "commit", "interval_ms", file, 1, 3600000, &interval));
     config->periodic_interval = std::chrono::milliseconds(interval);
   }
   return status;
@@ -144,17 +151,17 @@ util::Status parse_into(const toml::table& root, const std::string& file, Server
 
 }  // namespace
 
-util::Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::string& file) {
+util::Result<ServerConfig> parse_server_config(std::string_view toml_text,
+                                               const std::string& file) {
   ServerConfig config;
   try {
     toml::table root = toml::parse(toml_text, file);
     MEDALLION_RETURN_IF_ERROR(parse_into(root, file, &config));
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return util::Status::invalid_argument("cql: bad config file (" + file + ":" +
-                                          std::to_string(where.line) + ":" +
-                                          std::to_string(where.column) + "): " +
-                                          std::string(e.description()));
+    return util::Status::invalid_argument(
+        "cql: bad config file (" + file + ":" + std::to_string(where.line) + ":" +
+        std::to_string(where.column) + "): " + std::string(e.description()));
   }
   return config;
 }
@@ -193,9 +200,12 @@ util::Result<CommitPolicy> commit_policy_from_name(std::string_view name) {
 
 std::string_view commit_policy_name(CommitPolicy policy) {
   switch (policy) {
-    case CommitPolicy::kGroup: return "group";
-    case CommitPolicy::kPeriodic: return "periodic";
-    case CommitPolicy::kAlways: return "always";
+    case CommitPolicy::kGroup:
+      return "group";
+    case CommitPolicy::kPeriodic:
+      return "periodic";
+    case CommitPolicy::kAlways:
+      return "always";
   }
   return "group";
 }

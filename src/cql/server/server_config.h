@@ -72,8 +72,7 @@ struct ServerConfig {
 
 // Parses the TOML text of a config file (`file` names it in errors) on top of
 // the defaults. Errors: invalid_argument naming the file and the key.
-util::Result<ServerConfig> parse_server_config(std::string_view toml_text,
-                                               const std::string& file);
+util::Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::string& file);
 // Reads and parses a config file. Errors: not_found / invalid_argument
 // naming the file (and key).
 util::Result<ServerConfig> load_server_config(const std::string& file);

@@ -103,10 +103,10 @@ struct PartitionMutation {
 
 struct CellRead {
   uint32_t column_id = 0;
-  std::string value;       // the protocol serialization
-  int64_t timestamp = 0;   // WRITETIME()
-  int32_t ttl_seconds = 0; // the TTL it was written with, 0 for none
-  int64_t expires_at = 0;  // seconds since the epoch; 0 without TTL (TTL() = expires_at - now)
+  std::string value;        // the protocol serialization
+  int64_t timestamp = 0;    // WRITETIME()
+  int32_t ttl_seconds = 0;  // the TTL it was written with, 0 for none
+  int64_t expires_at = 0;   // seconds since the epoch; 0 without TTL (TTL() = expires_at - now)
 };
 
 struct RowRead {

@@ -110,8 +110,9 @@ class ConnectionTest : public ::testing::Test {
     return std::move(r).value();
   }
   void create_table(ClientConnection& c) {
-    must(c, "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
-            "'replication_factor': 1}");
+    must(c,
+         "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
+         "'replication_factor': 1}");
     must(c, "CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
   }
 
@@ -128,8 +129,9 @@ TEST_F(ConnectionTest, HandshakeWithoutAuthThenQuery) {
   ASSERT_NE(c, nullptr);
   EXPECT_TRUE(c->is_open());
   EXPECT_EQ(c->compression(), Compression::kNone);
-  auto r = must(*c, "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
-                    "'replication_factor': 1}");
+  auto r = must(*c,
+                "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
+                "'replication_factor': 1}");
   const auto* change = std::get_if<SchemaChangeResponse>(&r.message);
   ASSERT_NE(change, nullptr) << response_name(r.message);
   EXPECT_EQ(change->change.keyspace, "ks");
@@ -320,8 +322,9 @@ TEST_F(ConnectionTest, SchemaEventsReachTheHandler) {
   ASSERT_NE(listener, nullptr);
   auto other = connect(options());
   ASSERT_NE(other, nullptr);
-  must(*other, "CREATE KEYSPACE evks WITH replication = {'class': 'SimpleStrategy', "
-               "'replication_factor': 1}");
+  must(*other,
+       "CREATE KEYSPACE evks WITH replication = {'class': 'SimpleStrategy', "
+       "'replication_factor': 1}");
   ASSERT_TRUE(latch.wait(1, 5s));
   std::lock_guard<std::mutex> lock(mu);
   const auto* change = std::get_if<SchemaChange>(&events[0]);
@@ -495,8 +498,7 @@ TEST_F(FakeServerTest, DroppedSocketFailsEveryPendingRequest) {
   fake.drop_clients();
   ASSERT_TRUE(latch.wait(10, 5s)) << latch.count();
   EXPECT_EQ(io_errors.load(), 10);
-  EXPECT_NE(message.find("127.0.0.1:" + std::to_string(fake.port())), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("127.0.0.1:" + std::to_string(fake.port())), std::string::npos) << message;
   EXPECT_FALSE((*c)->is_open());
 }
 

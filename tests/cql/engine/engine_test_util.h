@@ -59,8 +59,9 @@ class EngineFixture {
                                     const QueryParameters& params) {
     std::promise<util::Result<QueryResult>> promise;
     auto future = promise.get_future();
-    processor_->execute(std::move(st), params,
-                        [&promise](util::Result<QueryResult> r) { promise.set_value(std::move(r)); });
+    processor_->execute(std::move(st), params, [&promise](util::Result<QueryResult> r) {
+      promise.set_value(std::move(r));
+    });
     auto r = future.get();
     if (r) {
       if (auto* ks = std::get_if<SetKeyspaceResult>(&*r)) keyspace_ = ks->keyspace;

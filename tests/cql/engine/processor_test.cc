@@ -40,7 +40,8 @@ class ProcessorTest : public ::testing::Test {
 };
 
 TEST_F(ProcessorTest, PreparedInsertMetadata) {
-  ASSERT_TRUE(fx.query("CREATE TABLE t (a int, b text, c bigint, PRIMARY KEY ((a, b), c))").is_ok());
+  ASSERT_TRUE(
+      fx.query("CREATE TABLE t (a int, b text, c bigint, PRIMARY KEY ((a, b), c))").is_ok());
   const std::string q = "INSERT INTO t (c, b, a) VALUES (?, :bee, ?) USING TTL ?";
   auto st = fx.prepare(q);
   ASSERT_TRUE(st.is_ok()) << st.status().message();
@@ -120,7 +121,8 @@ TEST_F(ProcessorTest, BoundValuesOfEveryTypeRoundTrip) {
   }
   auto ins = fx.query("INSERT INTO all_types (" + cols + ") VALUES (" + marks + ")", p);
   ASSERT_TRUE(ins.is_ok()) << ins.status().message();
-  const auto& rows = rows_of(fx.query("SELECT " + select + " FROM all_types WHERE k = 1 AND c = 2"));
+  const auto& rows =
+      rows_of(fx.query("SELECT " + select + " FROM all_types WHERE k = 1 AND c = 2"));
   ASSERT_EQ(rows.rows.size(), 1u);
   for (size_t i = 0; i < values.size(); ++i) {
     ASSERT_TRUE(rows.rows[0][i].has_value()) << values[i].first;
@@ -325,7 +327,8 @@ TEST_F(ProcessorTest, InsertIfNotExists) {
   ASSERT_EQ(first.rows.size(), 1u);
   EXPECT_EQ(first.metadata.columns[0].name, "[applied]");
   EXPECT_EQ(*first.rows[0][0], std::string(1, '\1'));
-  const auto& second = rows_of(fx.query("INSERT INTO g (p, c, v) VALUES (1, 1, 'b') IF NOT EXISTS"));
+  const auto& second =
+      rows_of(fx.query("INSERT INTO g (p, c, v) VALUES (1, 1, 'b') IF NOT EXISTS"));
   EXPECT_EQ(*second.rows[0][0], std::string(1, '\0'));
   const auto& rows = rows_of(fx.query("SELECT v FROM g WHERE p = 1 AND c = 1"));
   EXPECT_EQ(*rows.rows[0][0], "a");
@@ -336,10 +339,12 @@ TEST_F(ProcessorTest, ExecuteBatchWithPreparedMembers) {
   auto st = fx.prepare("INSERT INTO g (p, c) VALUES (?, ?)");
   ASSERT_TRUE(st.is_ok());
   std::vector<BoundStatement> members;
-  for (int i = 0; i < 3; ++i) members.push_back({*st, {Value::of(be32(9)), Value::of(be32(i))}, {}});
+  for (int i = 0; i < 3; ++i)
+    members.push_back({*st, {Value::of(be32(9)), Value::of(be32(i))}, {}});
   std::promise<util::Result<QueryResult>> promise;
-  fx.processor().execute_batch(BatchType::kLogged, members, int64_t{42},
-                               [&](util::Result<QueryResult> r) { promise.set_value(std::move(r)); });
+  fx.processor().execute_batch(
+      BatchType::kLogged, members, int64_t{42},
+      [&](util::Result<QueryResult> r) { promise.set_value(std::move(r)); });
   auto r = promise.get_future().get();
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const auto& rows = rows_of(fx.query("SELECT COUNT(*) FROM g WHERE p = 9"));

@@ -50,8 +50,10 @@ std::string render(const CqlValue& v) {
   return std::visit(
       [&](const auto& x) -> std::string {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return "NULL";
-        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+        if constexpr (std::is_same_v<T, std::monostate>)
+          return "NULL";
+        else if constexpr (std::is_same_v<T, bool>)
+          return x ? "true" : "false";
         else if constexpr (std::is_same_v<T, int8_t> || std::is_same_v<T, int16_t> ||
                            std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>)
           return std::to_string(x);
@@ -59,18 +61,24 @@ std::string render(const CqlValue& v) {
           char buf[64];
           std::snprintf(buf, sizeof buf, "%g", static_cast<double>(x));
           return buf;
-        } else if constexpr (std::is_same_v<T, std::string>) return x;
+        } else if constexpr (std::is_same_v<T, std::string>)
+          return x;
         else if constexpr (std::is_same_v<T, Varint> || std::is_same_v<T, Decimal> ||
                            std::is_same_v<T, Uuid>)
           return x.to_string();
-        else if constexpr (std::is_same_v<T, Timestamp>) return std::to_string(x.millis);
-        else if constexpr (std::is_same_v<T, Date>) return std::to_string(x.days_since_epoch());
-        else if constexpr (std::is_same_v<T, Time>) return std::to_string(x.nanos);
+        else if constexpr (std::is_same_v<T, Timestamp>)
+          return std::to_string(x.millis);
+        else if constexpr (std::is_same_v<T, Date>)
+          return std::to_string(x.days_since_epoch());
+        else if constexpr (std::is_same_v<T, Time>)
+          return std::to_string(x.nanos);
         else if constexpr (std::is_same_v<T, InetAddress>) {
           std::string s;
-          for (char c : x.bytes) s += (s.empty() ? "" : ".") + std::to_string(static_cast<uint8_t>(c));
+          for (char c : x.bytes)
+            s += (s.empty() ? "" : ".") + std::to_string(static_cast<uint8_t>(c));
           return s;
-        } else if constexpr (std::is_same_v<T, CqlList>) return render_list(x, '[', ']');
+        } else if constexpr (std::is_same_v<T, CqlList>)
+          return render_list(x, '[', ']');
         else {
           std::string s = "{";
           for (size_t i = 0; i < x.entries.size(); ++i) {

@@ -23,7 +23,8 @@ using testing::TestClient;
 
 std::string int_bytes(int32_t v) {
   std::string s(4, '\0');
-  for (int i = 0; i < 4; ++i) s[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint32_t>(v) >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    s[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint32_t>(v) >> (24 - 8 * i));
   return s;
 }
 
@@ -115,7 +116,9 @@ class CqlServerEngineTest : public ::testing::Test {
     return *reply;
   }
   void create_table(TestClient& c) {
-    must(c, "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    must(c,
+         "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
+         "1}");
     must(c, "CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
   }
 
@@ -181,8 +184,8 @@ TEST_F(CqlServerEngineTest, BatchOfTexts) {
   create_table(*c);
   BatchRequest b;
   b.statements.push_back({false, "INSERT INTO ks.t (k, v) VALUES (7, 'a')", {}});
-  b.statements.push_back({false, "INSERT INTO ks.t (k, v) VALUES (?, ?)",
-                          {Value::of(int_bytes(8)), Value::of("b")}});
+  b.statements.push_back(
+      {false, "INSERT INTO ks.t (k, v) VALUES (?, ?)", {Value::of(int_bytes(8)), Value::of("b")}});
   auto reply = c->request(3, b);
   ASSERT_TRUE(reply);
   EXPECT_EQ(result_kind(*reply), 1) << parse_error(*reply).message;

@@ -77,8 +77,8 @@ class FakeProcessor : public QueryProcessor {
     } else if (starts_with(q, "SELECT")) {
       RowsResult rows;
       rows.metadata.columns.push_back({"ks", "t", "v", CqlType::of(TypeId::kBlob)});
-      std::string value = parameters.values.empty() ? std::string("none")
-                                                    : parameters.values[0].bytes;
+      std::string value =
+          parameters.values.empty() ? std::string("none") : parameters.values[0].bytes;
       rows.rows.push_back({value});
       done(QueryResult{std::move(rows)});
     } else if (starts_with(q, "INSERT")) {

@@ -133,8 +133,8 @@ class TestClient {
     if (reply->header.opcode == Opcode::kReady) return !credentials;
     if (reply->header.opcode != Opcode::kAuthenticate || !credentials) return false;
     AuthResponseRequest auth;
-    auth.token = std::string(1, '\0') + credentials->first + std::string(1, '\0') +
-                 credentials->second;
+    auth.token =
+        std::string(1, '\0') + credentials->first + std::string(1, '\0') + credentials->second;
     auto done = request(1, auth);
     return done && done->header.opcode == Opcode::kAuthSuccess;
   }
