@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 
 #include "formats/parquet/byte_stream_split.h"
 #include "formats/parquet/delta_encoding.h"
@@ -17,6 +19,10 @@ namespace {
 
 using util::Result;
 using util::Status;
+
+// Bytes of padding after a BYTE_ARRAY dictionary's values: gather() copies a
+// value of at most this many bytes as one block of this size.
+constexpr size_t kDictionarySlack = 64;
 
 class ChunkDecoder {
  public:
@@ -90,9 +96,10 @@ class ChunkDecoder {
   // the chunk is uncompressed).
   Result<std::string_view> decompress(std::string_view page, int32_t uncompressed_size) {
     if (meta_.codec == CompressionCodec::kUncompressed) return page;
-    Status st = decompress_page(meta_.codec, page, static_cast<size_t>(uncompressed_size), &scratch_);
+    const size_t size = static_cast<size_t>(uncompressed_size);
+    Status st = decompress_page_into(meta_.codec, page, size, &page_buffer_);
     if (!st.is_ok()) return corrupt(st.message());
-    return std::string_view(scratch_);
+    return std::string_view(page_buffer_.data(), size);
   }
 
   Status read_dictionary_page(const PageHeader& h, std::string_view page) {
@@ -109,6 +116,8 @@ class ChunkDecoder {
     dictionary_ = LeafValues(column_.physical_type);
     MEDALLION_RETURN_IF_ERROR(
         decode_plain_into(data, static_cast<size_t>(d.num_values), &dictionary_));
+    // Padding for gather(), past the last value (the dictionary is private).
+    dictionary_.bytes.data.append(kDictionarySlack, '\0');
     has_dictionary_ = true;
     return Status::ok();
   }
@@ -171,11 +180,8 @@ class ChunkDecoder {
 
   // Decodes the values of a page whose n levels were just appended.
   Status finish_page(Encoding encoding, std::string_view values, size_t base, size_t n) {
-    size_t non_null = n;
-    if (column_.max_def_level > 0) {
-      const int16_t* defs = out_.def_levels.data() + out_.num_levels;
-      non_null = static_cast<size_t>(std::count(defs, defs + n, column_.max_def_level));
-    }
+    // The page's definition levels were counted as they were checked.
+    const size_t non_null = column_.max_def_level > 0 ? page_defined_ : n;
     const size_t before = out_.values.size();
     MEDALLION_RETURN_IF_ERROR(decode_values(encoding, values, base, non_null));
     if (out_.values.size() - before != non_null) {
@@ -189,6 +195,7 @@ class ChunkDecoder {
   Status decode_levels_v1(Encoding encoding, std::string_view data, size_t* pos, size_t n,
                           int16_t max_level, std::vector<int16_t>* out, std::string_view what) {
     const int width = bit_width_for(static_cast<uint64_t>(max_level));
+    if (out == &out_.def_levels) page_defined_ = 0;
     if (encoding == Encoding::kRle) {
       size_t consumed = 0;
       auto decoder = RleHybridDecoder::make_with_length_prefix(data.substr(*pos), width, *pos, &consumed);
@@ -212,6 +219,7 @@ class ChunkDecoder {
         }
         if (v > max_level) return corrupt(fmt::format("{} level {} exceeds the maximum {}", what, v, max_level));
         (*out)[start + i] = static_cast<int16_t>(v);
+        if (out == &out_.def_levels) page_defined_ += v == max_level;
       }
       *pos += static_cast<size_t>(bytes);
       return Status::ok();
@@ -232,9 +240,26 @@ class ChunkDecoder {
     out->resize(start + n);
     Status st = decoder.decode(out->data() + start, n);
     if (!st.is_ok()) return corrupt(fmt::format("{} levels: {}", what, st.message()));
-    for (size_t i = start; i < start + n; ++i) {
-      if (static_cast<uint16_t>((*out)[i]) > static_cast<uint16_t>(max_level)) {
-        return corrupt(fmt::format("{} level {} exceeds the maximum {}", what, (*out)[i], max_level));
+    // Levels have decoder.bit_width() bits: when max_level is the largest
+    // value of that width none can exceed it. Otherwise the largest is found
+    // by a loop without an early exit, and the culprit looked for only when
+    // there is one.
+    const int16_t* levels = out->data() + start;
+    if (out == &out_.def_levels) {
+      size_t at_max = 0;
+      for (size_t i = 0; i < n; ++i) at_max += levels[i] == max_level;
+      page_defined_ = at_max;
+    }
+    const uint32_t width_max = (uint32_t{1} << decoder.bit_width()) - 1;
+    uint16_t largest = 0;
+    if (width_max > static_cast<uint32_t>(max_level)) {
+      for (size_t i = 0; i < n; ++i) largest = std::max(largest, static_cast<uint16_t>(levels[i]));
+    }
+    if (largest > static_cast<uint16_t>(max_level)) {
+      for (size_t i = start; i < start + n; ++i) {
+        if (static_cast<uint16_t>((*out)[i]) > static_cast<uint16_t>(max_level)) {
+          return corrupt(fmt::format("{} level {} exceeds the maximum {}", what, (*out)[i], max_level));
+        }
       }
     }
     return Status::ok();
@@ -378,12 +403,33 @@ class ChunkDecoder {
       case Type::kDouble: gather_vec(dict.f64, out->f64); break;
       case Type::kByteArray:
       case Type::kFixedLenByteArray: {
+        // The offsets first, then the bytes copied into place; the
+        // dictionary's data ends in kDictionarySlack padding bytes, so a
+        // short value is copied as one fixed-size block.
         ByteArrays& to = out->bytes;
-        uint64_t bytes = 0;
-        for (uint32_t i : idx) bytes += dict.bytes.offsets[i + 1] - dict.bytes.offsets[i];
-        to.data.reserve(to.data.size() + bytes);
-        to.offsets.reserve(to.offsets.size() + idx.size());
-        for (uint32_t i : idx) to.append(dict.bytes.value(i));
+        const uint64_t* from_offsets = dict.bytes.offsets.data();
+        const char* from = dict.bytes.data.data();
+        const size_t offsets_at = to.offsets.size();
+        const size_t data_at = to.data.size();
+        to.offsets.resize(offsets_at + idx.size());
+        uint64_t* offsets = to.offsets.data() + offsets_at;
+        uint64_t end = data_at;
+        for (size_t k = 0; k < idx.size(); ++k) {
+          end += from_offsets[idx[k] + 1] - from_offsets[idx[k]];
+          offsets[k] = end;
+        }
+        to.data.resize(static_cast<size_t>(end) + kDictionarySlack);
+        char* dst = to.data.data() + data_at;
+        for (uint32_t i : idx) {
+          const size_t length = static_cast<size_t>(from_offsets[i + 1] - from_offsets[i]);
+          if (length <= kDictionarySlack) {
+            std::memcpy(dst, from + from_offsets[i], kDictionarySlack);
+          } else {
+            std::memcpy(dst, from + from_offsets[i], length);
+          }
+          dst += length;
+        }
+        to.data.resize(static_cast<size_t>(end));
         break;
       }
     }
@@ -397,7 +443,8 @@ class ChunkDecoder {
   ColumnChunkData out_;
   bool has_dictionary_ = false;
   LeafValues dictionary_;
-  std::string scratch_;
+  PageBuffer page_buffer_;  // the decompressed page, reused page after page
+  size_t page_defined_ = 0;  // the current page's definition levels equal to max_def
   std::vector<uint32_t> index_scratch_;
   std::vector<std::string_view> views_;
 };

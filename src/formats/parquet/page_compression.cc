@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 
 namespace medallion::parquet {
 
@@ -78,7 +80,27 @@ void store_u32be(uint32_t v, char* p) {
 
 // ------------------------------------------------------------- decompress --
 
-util::Status decompress_snappy(std::string_view in, size_t declared, std::string* out) {
+// Where a page decompresses to: a std::string (resized, so zero-filled) or a
+// PageBuffer (grown without filling). Codecs ask for the storage only once
+// their cheap checks have passed, so that a lying header allocates nothing.
+class Output {
+ public:
+  explicit Output(std::string* str) : str_(str) {}
+  explicit Output(PageBuffer* buffer) : buffer_(buffer) {}
+  char* get(size_t n) {
+    if (str_ != nullptr) {
+      str_->resize(n);
+      return str_->data();
+    }
+    return buffer_->reserve(n);
+  }
+
+ private:
+  std::string* str_ = nullptr;
+  PageBuffer* buffer_ = nullptr;
+};
+
+util::Status decompress_snappy(std::string_view in, size_t declared, Output& out) {
   size_t length = 0;
   if (!snappy::GetUncompressedLength(in.data(), in.size(), &length)) {
     return malformed(CompressionCodec::kSnappy, "its length preamble is unreadable", declared,
@@ -87,10 +109,10 @@ util::Status decompress_snappy(std::string_view in, size_t declared, std::string
   if (length != declared) {
     return size_mismatch(CompressionCodec::kSnappy, length, declared, in.size());
   }
-  out->resize(declared);
+  char* dst = out.get(declared);
   // RawUncompress checks every copy against the output bounds and that the
   // output is filled exactly; it returns false on any malformed input.
-  if (!snappy::RawUncompress(in.data(), in.size(), out->data())) {
+  if (!snappy::RawUncompress(in.data(), in.size(), dst)) {
     return malformed(CompressionCodec::kSnappy, "its block is malformed or truncated", declared,
                      in.size());
   }
@@ -107,9 +129,9 @@ struct InflateStream {
 
 // Inflates one or more concatenated gzip members (or zlib streams: windowBits
 // 15 + 32 detects either header) into exactly `declared` bytes.
-util::Status decompress_gzip(std::string_view in, size_t declared, std::string* out) {
+util::Status decompress_gzip(std::string_view in, size_t declared, Output& out) {
   constexpr auto kCodec = CompressionCodec::kGzip;
-  out->resize(declared);
+  char* dst = out.get(declared);
   InflateStream s;
   if (inflateInit2(&s.z, 15 + 32) != Z_OK) {
     return util::Status::internal("parquet: zlib inflateInit2 failed (GZIP page): out of memory?");
@@ -125,7 +147,7 @@ util::Status decompress_gzip(std::string_view in, size_t declared, std::string* 
       in_pos += n;
     }
     // declared ≤ kMaxUncompressedPageSize, which fits a uInt.
-    s.z.next_out = reinterpret_cast<Bytef*>(out->data() + out_pos);
+    s.z.next_out = reinterpret_cast<Bytef*>(dst + out_pos);
     s.z.avail_out = static_cast<uInt>(declared - out_pos);
     const int rc = inflate(&s.z, Z_NO_FLUSH);
     out_pos = declared - s.z.avail_out;
@@ -165,7 +187,7 @@ bool is_skippable_zstd_frame(std::string_view frame) {
   return (magic & 0xFFFFFFF0u) == kSkippableMagic;
 }
 
-util::Status decompress_zstd(std::string_view in, size_t declared, std::string* out) {
+util::Status decompress_zstd(std::string_view in, size_t declared, Output& out) {
   constexpr auto kCodec = CompressionCodec::kZstd;
   // Walk the frames first (headers and block headers only): truncation is
   // found without allocating, and when every frame records its content size
@@ -200,10 +222,10 @@ util::Status decompress_zstd(std::string_view in, size_t declared, std::string* 
                          static_cast<size_t>(std::min<unsigned long long>(content, SIZE_MAX)),
                          declared, in.size());
   }
-  out->resize(declared);
+  char* dst = out.get(declared);
   // ZSTD_decompress decodes every concatenated frame (skipping skippable
   // ones) and never writes past `declared`.
-  const size_t n = ZSTD_decompress(out->data(), declared, in.data(), in.size());
+  const size_t n = ZSTD_decompress(dst, declared, in.data(), in.size());
   if (ZSTD_isError(n)) {
     if (ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall) {
       return expands_beyond(kCodec, declared, in.size());
@@ -224,13 +246,13 @@ bool lz4_block_exact(std::string_view block, char* dst, size_t size) {
   return n >= 0 && static_cast<size_t>(n) == size;
 }
 
-util::Status decompress_lz4_raw(std::string_view in, size_t declared, std::string* out) {
+util::Status decompress_lz4_raw(std::string_view in, size_t declared, Output& out) {
   constexpr auto kCodec = CompressionCodec::kLz4Raw;
   if (in.size() > static_cast<size_t>(INT_MAX)) {
     return malformed(kCodec, "the block is larger than LZ4 allows", declared, in.size());
   }
-  out->resize(declared);
-  const int n = LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()),
+  char* dst = out.get(declared);
+  const int n = LZ4_decompress_safe(in.data(), dst, static_cast<int>(in.size()),
                                     static_cast<int>(declared));
   if (n < 0) {
     // LZ4 does not tell "output full" from "malformed"; say both.
@@ -264,12 +286,12 @@ bool decode_hadoop_lz4(std::string_view in, size_t declared, char* dst) {
   return produced == declared;
 }
 
-util::Status decompress_lz4_hadoop(std::string_view in, size_t declared, std::string* out) {
-  out->resize(declared);
-  if (decode_hadoop_lz4(in, declared, out->data())) return util::Status::ok();
+util::Status decompress_lz4_hadoop(std::string_view in, size_t declared, Output& out) {
+  char* dst = out.get(declared);
+  if (decode_hadoop_lz4(in, declared, dst)) return util::Status::ok();
   // Older parquet-cpp wrote a bare LZ4 block under this codec; Arrow and
   // parquet-java accept both, and so do we.
-  if (lz4_block_exact(in, out->data(), declared)) return util::Status::ok();
+  if (lz4_block_exact(in, dst, declared)) return util::Status::ok();
   return malformed(CompressionCodec::kLz4,
                    fmt::format("it is neither Hadoop-framed LZ4 nor a raw LZ4 block of exactly {} "
                                "bytes",
@@ -278,7 +300,7 @@ util::Status decompress_lz4_hadoop(std::string_view in, size_t declared, std::st
 }
 
 util::Status decompress_any(CompressionCodec codec, std::string_view in, size_t declared,
-                            std::string* out) {
+                            Output& out) {
   switch (codec) {
     case CompressionCodec::kUncompressed:
       if (in.size() != declared) {
@@ -287,7 +309,7 @@ util::Status decompress_any(CompressionCodec codec, std::string_view in, size_t 
             "bytes: the file is corrupt",
             in.size(), declared));
       }
-      out->assign(in);
+      if (declared > 0) std::memcpy(out.get(declared), in.data(), declared);
       return util::Status::ok();
     case CompressionCodec::kSnappy:
       return decompress_snappy(in, declared, out);
@@ -448,9 +470,11 @@ bool is_supported_codec(CompressionCodec codec) {
   return false;
 }
 
-util::Status decompress_page(CompressionCodec codec, std::string_view compressed,
-                             size_t uncompressed_size, std::string* out) {
-  out->clear();
+namespace {
+
+// decompress_page and decompress_page_into, after `out` is emptied.
+util::Status decompress_page_to(CompressionCodec codec, std::string_view compressed,
+                                size_t uncompressed_size, Output& out) {
   if (!is_supported_codec(codec)) {
     return not_supported(codec, fmt::format("page of {} compressed bytes", compressed.size()));
   }
@@ -463,9 +487,33 @@ util::Status decompress_page(CompressionCodec codec, std::string_view compressed
   // An empty page may be stored as no bytes at all whatever the codec (some
   // writers skip compressing an empty DataPageV2 value section).
   if (compressed.empty() && uncompressed_size == 0) return util::Status::ok();
-  util::Status status = decompress_any(codec, compressed, uncompressed_size, out);
+  return decompress_any(codec, compressed, uncompressed_size, out);
+}
+
+}  // namespace
+
+char* PageBuffer::reserve(size_t n) {
+  if (n > capacity_ || data_ == nullptr) {
+    // No zero-filling: every byte handed out is written before it is read.
+    data_ = std::make_unique_for_overwrite<char[]>(std::max<size_t>(n, 1));
+    capacity_ = std::max<size_t>(n, 1);
+  }
+  return data_.get();
+}
+
+util::Status decompress_page(CompressionCodec codec, std::string_view compressed,
+                             size_t uncompressed_size, std::string* out) {
+  out->clear();
+  Output to(out);
+  util::Status status = decompress_page_to(codec, compressed, uncompressed_size, to);
   if (!status.is_ok()) out->clear();
   return status;
+}
+
+util::Status decompress_page_into(CompressionCodec codec, std::string_view compressed,
+                                  size_t uncompressed_size, PageBuffer* out) {
+  Output to(out);
+  return decompress_page_to(codec, compressed, uncompressed_size, to);
 }
 
 util::Status compress_page(CompressionCodec codec, std::string_view input, int level,

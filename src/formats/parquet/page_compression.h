@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,26 @@ namespace medallion::parquet {
 // and unknown codecs. `compressed` must not point into *out.
 util::Status decompress_page(CompressionCodec codec, std::string_view compressed,
                              size_t uncompressed_size, std::string* out);
+
+// Storage for decompressed pages that is reused from page to page: it grows
+// to the largest page (without zero-filling) and is never shrunk.
+class PageBuffer {
+ public:
+  // Storage for n bytes, valid until the next reserve(); the contents are
+  // unspecified.
+  char* reserve(size_t n);
+  const char* data() const { return data_.get(); }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+};
+
+// Like decompress_page, into out->data()[0, uncompressed_size) (out is
+// grown only after the codec's cheap checks pass, as decompress_page
+// allocates). After an error the bytes are unspecified.
+util::Status decompress_page_into(CompressionCodec codec, std::string_view compressed,
+                                  size_t uncompressed_size, PageBuffer* out);
 
 // Compresses `input` into *out (replacing its contents). `level` is the
 // codec's level (ZSTD 1..22, GZIP 1..9); 0 means the codec's default; other

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "formats/parquet/parquet_footer.h"
 #include "formats/parquet/parquet_format.h"
@@ -118,7 +119,10 @@ util::Result<ValueArray> ParquetReader::read_field(size_t row_group, size_t fiel
   const auto& columns = schema_.columns();
   ColumnChunkReadOptions chunk_options;
   chunk_options.verify_checksums = options_.verify_checksums;
-  std::string bytes;
+  // The chunk's bytes, not zero-filled before the read overwrites them; one
+  // buffer for every leaf of the field.
+  std::unique_ptr<char[]> bytes;
+  uint64_t bytes_capacity = 0;
   const ValueNode& field = schema_.field(field_index);
   std::vector<ColumnChunkData> chunks;
   for (int leaf = field.first_leaf; leaf < field.first_leaf + field.num_leaves; ++leaf) {
@@ -145,11 +149,15 @@ util::Result<ValueArray> ParquetReader::read_field(size_t row_group, size_t fiel
     }
     MEDALLION_ASSIGN_OR_RETURN(ByteRange range, column_chunk_range(meta, file_->size(), path_,
                                                                    column.dotted_path()));
-    bytes.resize(range.length);
-    MEDALLION_RETURN_IF_ERROR(file_->read_at(range.offset, range.length, bytes.data()));
+    if (range.length > bytes_capacity || bytes == nullptr) {
+      bytes_capacity = std::max<uint64_t>(range.length, 1);
+      bytes = std::make_unique_for_overwrite<char[]>(static_cast<size_t>(bytes_capacity));
+    }
+    MEDALLION_RETURN_IF_ERROR(file_->read_at(range.offset, range.length, bytes.get()));
     MEDALLION_ASSIGN_OR_RETURN(
         ColumnChunkData data,
-        decode_column_chunk(bytes, range.offset, column, meta, chunk_options, path_));
+        decode_column_chunk(std::string_view(bytes.get(), static_cast<size_t>(range.length)),
+                            range.offset, column, meta, chunk_options, path_));
     chunks.push_back(std::move(data));
   }
   return assemble_field(field, columns, chunks, static_cast<size_t>(rg.num_rows), path_);

@@ -129,8 +129,57 @@ util::Result<size_t> decode_plain_double(std::string_view data, size_t count,
 util::Result<size_t> decode_plain_byte_array(std::string_view data, size_t count,
                                              ByteArrays* out, size_t base_offset) {
   if (out->offsets.empty()) out->offsets.push_back(out->data.size());
-  if (count <= data.size() / 4) out->offsets.reserve(out->offsets.size() + count);
-  return walk_byte_arrays(data, count, base_offset, [&](std::string_view v) { out->append(v); });
+  // Each value takes at least its 4-byte length.
+  if (count > data.size() / 4) {
+    return too_short("BYTE_ARRAY", count, count > SIZE_MAX / 4 ? SIZE_MAX : count * 4,
+                     data.size(), base_offset);
+  }
+  // The values hold at most the bytes that are not lengths: the output is
+  // sized once (plus kCopySlack, so that a short value is copied as one
+  // fixed-size block), filled in place, then trimmed to what was written.
+  constexpr size_t kCopySlack = 64;
+  const size_t offsets_at = out->offsets.size();
+  const size_t data_at = out->data.size();
+  out->offsets.resize(offsets_at + count);
+  out->data.resize(data_at + (data.size() - 4 * count) + kCopySlack);
+  uint64_t* offsets = out->offsets.data() + offsets_at;
+  char* dst = out->data.data() + data_at;
+  const char* src = data.data();
+  const size_t size = data.size();
+  size_t pos = 0;
+  size_t written = 0;
+  for (size_t i = 0; i < count; ++i) {
+    if (size - pos < 4) {
+      out->offsets.resize(offsets_at);
+      out->data.resize(data_at);
+      return util::Status::corruption(fmt::format(
+          "parquet: PLAIN BYTE_ARRAY value {} of {} has no length (offset {}): the page is "
+          "truncated",
+          i, count, base_offset + pos));
+    }
+    const uint32_t length = load_u32le(src + pos);
+    const size_t left = size - pos - 4;
+    if (length > left) {
+      out->offsets.resize(offsets_at);
+      out->data.resize(data_at);
+      return util::Status::corruption(fmt::format(
+          "parquet: PLAIN BYTE_ARRAY value {} of {} has length {}, {} bytes remain (offset {}): "
+          "the page is truncated or corrupt",
+          i, count, length, left, base_offset + pos));
+    }
+    // written + length <= data.size() - 4 * count, so dst has kCopySlack
+    // bytes of room past the value.
+    if (length <= kCopySlack && left >= kCopySlack) {
+      std::memcpy(dst + written, src + pos + 4, kCopySlack);
+    } else {
+      std::memcpy(dst + written, src + pos + 4, length);
+    }
+    written += length;
+    pos += 4 + static_cast<size_t>(length);
+    offsets[i] = data_at + written;
+  }
+  out->data.resize(data_at + written);
+  return pos;
 }
 
 util::Result<size_t> decode_plain_byte_array_views(std::string_view data, size_t count,

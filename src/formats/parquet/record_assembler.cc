@@ -94,6 +94,25 @@ class Assembler {
     return Status::ok();
   }
 
+  // descend() for a top-level leaf whose slots are all the entries.
+  static void fill_flat_leaf(const ValueNode& node, ValueArray& array, ColumnChunkData& chunk,
+                             const ColumnDescriptor& column) {
+    const size_t n = chunk.num_levels;
+    array.length = n;
+    LeafValues& from = chunk.values;
+    if (chunk.def_levels.empty() || from.size() == n) {
+      array.values = std::move(from);
+      return;
+    }
+    const int16_t* def = chunk.def_levels.data();
+    if (node.def_level > 0) {
+      array.validity.resize(n);
+      uint8_t* validity = array.validity.data();
+      for (size_t e = 0; e < n; ++e) validity[e] = def[e] >= node.def_level;
+    }
+    spread_values(from, def, column.max_def_level, n, &array.values);
+  }
+
   static void fill_leaf(ValueArray& array, ColumnChunkData& chunk, const Slots& slots,
                         const ColumnDescriptor& column) {
     LeafValues& from = chunk.values;
@@ -102,6 +121,12 @@ class Assembler {
     // A flat column whose every entry holds a value: the values as they are.
     if (slots.size() == chunk.num_levels && from.size() == chunk.num_levels) {
       array.values = std::move(from);
+      return;
+    }
+    // Every entry is a slot (slots are increasing entries, so they are
+    // 0..n-1), some of them null: the values spread out to their slots.
+    if (slots.size() == chunk.num_levels && def != nullptr) {
+      spread_values(from, def, max_def, chunk.num_levels, &array.values);
       return;
     }
     LeafValues out(from.type);
@@ -118,6 +143,54 @@ class Assembler {
       }
     }
     array.values = std::move(out);
+  }
+
+  // out gets n slots: slot e holds the next value of `from` when def[e] ==
+  // max_def, else zero / empty. `from` holds exactly the values called for
+  // (the chunk decoder checked the count against the levels); its strings'
+  // bytes move over as they are, since a null's slot adds none.
+  template <typename T>
+  static void spread(const std::vector<T>& from, const int16_t* def, int16_t max_def, size_t n,
+                     std::vector<T>* out) {
+    out->assign(n, T{});
+    T* to = out->data();
+    size_t vi = 0;
+    for (size_t e = 0; e < n; ++e) {
+      if (def[e] == max_def) to[e] = from[vi++];
+    }
+  }
+
+  static void spread_values(LeafValues& from, const int16_t* def, int16_t max_def, size_t n,
+                            LeafValues* out) {
+    *out = LeafValues(from.type);
+    switch (from.type) {
+      case Type::kBoolean: spread(from.bools, def, max_def, n, &out->bools); break;
+      case Type::kInt32: spread(from.i32, def, max_def, n, &out->i32); break;
+      case Type::kInt64: spread(from.i64, def, max_def, n, &out->i64); break;
+      case Type::kInt96: spread(from.i96, def, max_def, n, &out->i96); break;
+      case Type::kFloat: spread(from.f32, def, max_def, n, &out->f32); break;
+      case Type::kDouble: spread(from.f64, def, max_def, n, &out->f64); break;
+      case Type::kByteArray:
+      case Type::kFixedLenByteArray: {
+        const uint64_t* from_offsets = from.bytes.offsets.data();
+        const uint64_t first = from_offsets[0];
+        out->bytes.offsets.resize(n + 1);
+        uint64_t* to = out->bytes.offsets.data();
+        to[0] = 0;
+        size_t vi = 0;
+        for (size_t e = 0; e < n; ++e) {
+          vi += def[e] == max_def;
+          to[e + 1] = from_offsets[vi] - first;
+        }
+        if (first == 0) {
+          out->bytes.data = std::move(from.bytes.data);
+        } else {
+          out->bytes.data = from.bytes.data.substr(static_cast<size_t>(first));
+        }
+        out->bytes.data.resize(static_cast<size_t>(to[n]));
+        break;
+      }
+    }
   }
 
   static void append_value(const LeafValues& from, size_t i, LeafValues* out) {
@@ -156,6 +229,16 @@ util::Result<ValueArray> assemble_field(const ValueNode& field,
     Slots records;
     if (chunk.num_levels > UINT32_MAX) {
       return assembler.corrupt(column, "more than 2^32 values in one column chunk");
+    }
+    if (field.kind == ValueKind::kLeaf && chunk.rep_levels.empty()) {
+      // A top-level leaf: its slots are the entries 0..num_rows-1, with no
+      // list of them to build.
+      if (chunk.num_levels != num_rows) {
+        return assembler.corrupt(column, fmt::format("{} values in a row group of {} rows",
+                                                     chunk.num_levels, num_rows));
+      }
+      Assembler::fill_flat_leaf(field, array, chunk, column);
+      continue;
     }
     if (chunk.rep_levels.empty()) {
       if (chunk.num_levels != num_rows) {

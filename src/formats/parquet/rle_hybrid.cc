@@ -167,31 +167,60 @@ util::Status RleHybridDecoder::next_run() {
   return util::Status::ok();
 }
 
-util::Status RleHybridDecoder::decode(uint32_t* out, size_t count) {
+template <typename T>
+util::Status RleHybridDecoder::decode_as(T* out, size_t count) {
   size_t done = 0;
   while (done < count) {
     if (run_remaining_ == 0) MEDALLION_RETURN_IF_ERROR(next_run());
     const uint64_t left = count - done;
     const size_t n = static_cast<size_t>(run_remaining_ < left ? run_remaining_ : left);
+    T* to = out + done;
     if (in_rle_) {
-      for (size_t i = 0; i < n; ++i) out[done + i] = rle_value_;
+      const T value = static_cast<T>(rle_value_);
+      size_t i = 0;
+      // Eight stores a step, which the compiler turns into vector stores.
+      for (; i + 8 <= n; i += 8) {
+        to[i] = value;
+        to[i + 1] = value;
+        to[i + 2] = value;
+        to[i + 3] = value;
+        to[i + 4] = value;
+        to[i + 5] = value;
+        to[i + 6] = value;
+        to[i + 7] = value;
+      }
+      for (; i < n; ++i) to[i] = value;
     } else {
       // One unaligned 8-byte load per value while 8 bytes remain in the run
-      // (a value of <= 32 bits starting at any bit of a byte fits in them).
+      // (a value of <= 32 bits starting at any bit of a byte fits in them):
+      // first the values whose load stays inside the run, then the rest.
       static_assert(std::endian::native == std::endian::little);
-      const uint8_t* run_end = reinterpret_cast<const uint8_t*>(data_.data()) + pos_;
+      const uint64_t run_bytes =
+          static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(data_.data()) + pos_ - packed_);
       const uint64_t mask = (uint64_t{1} << bit_width_) - 1;
       const uint64_t width = static_cast<uint64_t>(bit_width_);
-      for (size_t i = 0; i < n; ++i) {
-        const uint64_t bit = (packed_index_ + i) * width;
-        const uint8_t* p = packed_ + (bit >> 3);
-        if (run_end - p >= 8) {
-          uint64_t word;
-          std::memcpy(&word, p, 8);
-          out[done + i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
-        } else {
-          out[done + i] = static_cast<uint32_t>(read_bit_packed(packed_, packed_index_ + i, bit_width_));
-        }
+      size_t fast = 0;
+      if (width == 0) {
+        for (size_t i = 0; i < n; ++i) to[i] = 0;
+        packed_index_ += n;
+        run_remaining_ -= n;
+        done += n;
+        continue;
+      }
+      if (run_bytes >= 8) {
+        // Value k loads bytes [k * width / 8, + 8): inside the run while
+        // k * width < (run_bytes - 7) * 8.
+        const uint64_t loadable = ((run_bytes - 7) * 8 - 1) / width + 1;  // values 0..loadable-1
+        if (loadable > packed_index_) fast = static_cast<size_t>(std::min<uint64_t>(loadable - packed_index_, n));
+      }
+      uint64_t bit = packed_index_ * width;
+      for (size_t i = 0; i < fast; ++i, bit += width) {
+        uint64_t word;
+        std::memcpy(&word, packed_ + (bit >> 3), 8);
+        to[i] = static_cast<T>((word >> (bit & 7)) & mask);
+      }
+      for (size_t i = fast; i < n; ++i) {
+        to[i] = static_cast<T>(read_bit_packed(packed_, packed_index_ + i, bit_width_));
       }
       packed_index_ += n;
     }
@@ -200,6 +229,8 @@ util::Status RleHybridDecoder::decode(uint32_t* out, size_t count) {
   }
   return util::Status::ok();
 }
+
+util::Status RleHybridDecoder::decode(uint32_t* out, size_t count) { return decode_as(out, count); }
 
 util::Status RleHybridDecoder::decode(int32_t* out, size_t count) {
   // uint32_t and int32_t may alias; the values are stored as their bits.
@@ -215,17 +246,7 @@ util::Status RleHybridDecoder::decode(int32_t* out, size_t count) {
   return util::Status::ok();
 }
 
-util::Status RleHybridDecoder::decode(int16_t* out, size_t count) {
-  uint32_t chunk[256];
-  size_t done = 0;
-  while (done < count) {
-    const size_t n = count - done < 256 ? count - done : 256;
-    MEDALLION_RETURN_IF_ERROR(decode(chunk, n));
-    for (size_t i = 0; i < n; ++i) out[done + i] = static_cast<int16_t>(chunk[i]);
-    done += n;
-  }
-  return util::Status::ok();
-}
+util::Status RleHybridDecoder::decode(int16_t* out, size_t count) { return decode_as(out, count); }
 
 // --------------------------------------------------------------- encoder --
 

@@ -85,6 +85,9 @@ class RleHybridDecoder {
   RleHybridDecoder(std::string_view data, int bit_width, size_t base_offset)
       : data_(data), bit_width_(bit_width), base_offset_(base_offset) {}
   util::Status next_run();
+  // decode() for either output type (values are at most bit_width bits).
+  template <typename T>
+  util::Status decode_as(T* out, size_t count);
 
   std::string_view data_;
   int bit_width_ = 0;
