@@ -315,6 +315,25 @@ class Planner {
     return Status::ok();
   }
 
+  // The start of an UPDATE's or DELETE's plan: its writable table, IF EXISTS,
+  // and the refusal of IF conditions (lightweight transactions).
+  template <typename ConditionalStatement>
+  util::Result<ModificationPlan> conditional_plan(ModificationPlan::Kind kind,
+                                                  const ConditionalStatement& s) {
+    MEDALLION_ASSIGN_OR_RETURN(auto t, table(s.table));
+    MEDALLION_RETURN_IF_ERROR(check_writable(*t));
+    ModificationPlan m;
+    m.kind = kind;
+    m.table = t;
+    m.if_exists = s.if_exists;
+    if (!s.conditions.empty()) {
+      return Status::unsupported(
+          "cql: IF conditions (lightweight transactions) are not "
+          "supported by the embedded server");
+    }
+    return m;
+  }
+
   util::Result<ModificationPlan> insert(const InsertStatement& s) {
     MEDALLION_ASSIGN_OR_RETURN(auto t, table(s.table));
     MEDALLION_RETURN_IF_ERROR(check_writable(*t));
@@ -368,17 +387,9 @@ class Planner {
   }
 
   util::Result<ModificationPlan> update(const UpdateStatement& s) {
-    MEDALLION_ASSIGN_OR_RETURN(auto t, table(s.table));
-    MEDALLION_RETURN_IF_ERROR(check_writable(*t));
-    ModificationPlan m;
-    m.kind = ModificationPlan::Kind::kUpdate;
-    m.table = t;
-    m.if_exists = s.if_exists;
-    if (!s.conditions.empty()) {
-      return Status::unsupported(
-          "cql: IF conditions (lightweight transactions) are not "
-          "supported by the embedded server");
-    }
+    MEDALLION_ASSIGN_OR_RETURN(ModificationPlan m,
+                               conditional_plan(ModificationPlan::Kind::kUpdate, s));
+    auto t = m.table;
     MEDALLION_RETURN_IF_ERROR(using_clause(*t, s.using_clause, &m));
     for (const auto& a : s.assignments) {
       MEDALLION_ASSIGN_OR_RETURN(const ColumnSchema* c, column(*t, a.column));
@@ -438,17 +449,9 @@ class Planner {
   }
 
   util::Result<ModificationPlan> remove(const DeleteStatement& s) {
-    MEDALLION_ASSIGN_OR_RETURN(auto t, table(s.table));
-    MEDALLION_RETURN_IF_ERROR(check_writable(*t));
-    ModificationPlan m;
-    m.kind = ModificationPlan::Kind::kDelete;
-    m.table = t;
-    m.if_exists = s.if_exists;
-    if (!s.conditions.empty()) {
-      return Status::unsupported(
-          "cql: IF conditions (lightweight transactions) are not "
-          "supported by the embedded server");
-    }
+    MEDALLION_ASSIGN_OR_RETURN(ModificationPlan m,
+                               conditional_plan(ModificationPlan::Kind::kDelete, s));
+    auto t = m.table;
     if (s.using_clause.ttl) {
       return Status::invalid_argument("cql: TTL is not allowed in DELETE");
     }
