@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../embedded_engine.h"
 #include "cql/engine/query_processor.h"
 #include "cql/server/cql_server.h"
 #include "cql/storage/store.h"
@@ -58,39 +59,17 @@ QueryRequest query(std::string text) {
 
 class ConnectionTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "cql_client_conn_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    StoreOptions options;
-    options.group_window = std::chrono::milliseconds(1);
-    auto store = Store::open(dir_ + "/store", options);
-    ASSERT_TRUE(store.is_ok()) << store.status().message();
-    store_ = std::move(store).value();
-    auto processor = QueryProcessor::open(store_.get());
-    ASSERT_TRUE(processor.is_ok()) << processor.status().message();
-    processor_ = std::move(processor).value();
-  }
-  void TearDown() override {
-    server_.reset();
-    processor_.reset();
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void SetUp() override { ASSERT_TRUE(engine_.ok()); }
   void start_server(bool auth) {
     ServerConfig config;
-    config.port = 0;
-    config.io_threads = 2;
     config.auth_enabled = auth;
     config.users = {{"alice", "secret"}};
-    auto server = CqlServer::start(config, processor_.get());
-    ASSERT_TRUE(server.is_ok()) << server.status().message();
-    server_ = std::move(server).value();
+    auto started = engine_.start_server(config);
+    ASSERT_TRUE(started.is_ok()) << started.message();
   }
   ConnectionOptions options() const {
     ConnectionOptions o;
-    o.port = server_->port();
+    o.port = engine_.server()->port();
     o.connect_timeout = 5s;
     o.request_timeout = 10s;
     return o;
@@ -116,10 +95,7 @@ class ConnectionTest : public ::testing::Test {
     must(c, "CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
   }
 
-  std::string dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<QueryProcessor> processor_;
-  std::unique_ptr<CqlServer> server_;
+  testing::EmbeddedEngine engine_{"cql_client_conn"};
   IoThreads io_{2};
 };
 
@@ -353,7 +329,7 @@ TEST_F(ConnectionTest, ServerStoppedMidRunFailsPendingRequestsPromptly) {
               latch.arrive();
             });
   }
-  server_->stop();
+  engine_.server()->stop();
   const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(latch.wait(kRequests, 10s)) << latch.count() << " of " << kRequests;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
@@ -370,10 +346,10 @@ TEST_F(ConnectionTest, ServerStoppedMidRunFailsPendingRequestsPromptly) {
 
 TEST_F(ConnectionTest, ConnectionRefusedNamesTheEndpoint) {
   start_server(false);
-  const uint16_t port = server_->port();
+  const uint16_t port = engine_.server()->port();
   // Destroyed, not just stopped: CqlServer::stop() may leave the listening
   // socket open (its close is posted and can be dropped by io.stop()).
-  server_.reset();
+  engine_.stop_server();
   ConnectionOptions o;
   o.port = port;
   auto c = ClientConnection::connect(o, &io_);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "../embedded_engine.h"
 #include "cql/engine/query_processor.h"
 #include "cql/server/cql_server.h"
 #include "cql/storage/store.h"
@@ -69,34 +70,14 @@ std::vector<std::vector<std::optional<std::string>>> rows_of(const Frame& frame)
 class CqlServerEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "cql_server_engine_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    StoreOptions options;
-    options.group_window = std::chrono::milliseconds(2);
-    auto store = Store::open(dir_ + "/store", options);
-    ASSERT_TRUE(store.is_ok()) << store.status().message();
-    store_ = std::move(store).value();
-    auto processor = QueryProcessor::open(store_.get());
-    ASSERT_TRUE(processor.is_ok()) << processor.status().message();
-    processor_ = std::move(processor).value();
+    ASSERT_TRUE(engine_.ok());
     ServerConfig config;
-    config.port = 0;
-    config.io_threads = 2;
     config.auth_enabled = false;
-    auto server = CqlServer::start(config, processor_.get());
-    ASSERT_TRUE(server.is_ok()) << server.status().message();
-    server_ = std::move(server).value();
-  }
-  void TearDown() override {
-    server_.reset();
-    processor_.reset();
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+    auto started = engine_.start_server(config);
+    ASSERT_TRUE(started.is_ok()) << started.message();
   }
   std::unique_ptr<TestClient> ready_client() {
-    auto c = TestClient::connect(server_->port());
+    auto c = TestClient::connect(engine_.server()->port());
     EXPECT_NE(c, nullptr);
     EXPECT_TRUE(c->startup());
     return c;
@@ -122,10 +103,7 @@ class CqlServerEngineTest : public ::testing::Test {
     must(c, "CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
   }
 
-  std::string dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<QueryProcessor> processor_;
-  std::unique_ptr<CqlServer> server_;
+  testing::EmbeddedEngine engine_{"cql_server_engine"};
 };
 
 TEST_F(CqlServerEngineTest, InsertThenSelectThroughQuery) {
@@ -292,7 +270,7 @@ TEST_F(CqlServerEngineTest, DISABLED_ThroughputOf32PipelinedConnections) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int t = 0; t < kConnections; ++t) {
       threads.emplace_back([&, t] {
-        auto c = TestClient::connect(server_->port());
+        auto c = TestClient::connect(engine_.server()->port());
         if (!c || !c->startup()) {
           errors += kPerConnection;
           return;
