@@ -10,6 +10,7 @@
 
 #include "../embedded_engine.h"
 #include "cql/engine/query_processor.h"
+#include "cql/protocol/response_parser.h"
 #include "cql/server/cql_server.h"
 #include "cql/storage/store.h"
 #include "cql_test_client.h"
@@ -29,42 +30,12 @@ std::string int_bytes(int32_t v) {
   return s;
 }
 
-// Rows of a RESULT Rows body (metadata skipped), each cell's bytes.
+// Rows of a RESULT Rows body, each cell's bytes (none for any other body).
 std::vector<std::vector<std::optional<std::string>>> rows_of(const Frame& frame) {
-  std::vector<std::vector<std::optional<std::string>>> rows;
-  WireReader r(frame.body, "RESULT");
-  if (!r.read_int("kind").is_ok()) return rows;
-  auto flags = r.read_int("flags");
-  auto columns = r.read_int("columns");
-  if (!flags.is_ok() || !columns.is_ok()) return rows;
-  if (*flags & kRowsHasMorePages) (void)r.read_bytes("paging");
-  if (!(*flags & kRowsNoMetadata)) {
-    const bool global = (*flags & kRowsGlobalTablesSpec) != 0;
-    if (global) {
-      (void)r.read_string("ks");
-      (void)r.read_string("table");
-    }
-    for (int32_t i = 0; i < *columns; ++i) {
-      if (!global) {
-        (void)r.read_string("ks");
-        (void)r.read_string("table");
-      }
-      (void)r.read_string("name");
-      if (!read_type(r).is_ok()) return rows;
-    }
-  }
-  auto count = r.read_int("rows");
-  if (!count.is_ok()) return rows;
-  for (int32_t i = 0; i < *count; ++i) {
-    std::vector<std::optional<std::string>> row;
-    for (int32_t j = 0; j < *columns; ++j) {
-      auto cell = r.read_bytes("cell");
-      if (!cell.is_ok()) return rows;
-      row.push_back(*cell ? std::optional<std::string>(std::string(**cell)) : std::nullopt);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  auto response = parse_response(frame);
+  if (!response.is_ok()) return {};
+  if (auto* rows = std::get_if<RowsResult>(&response->message)) return rows->rows;
+  return {};
 }
 
 class CqlServerEngineTest : public ::testing::Test {
