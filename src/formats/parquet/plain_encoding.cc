@@ -149,26 +149,24 @@ util::Result<size_t> decode_plain_byte_array(std::string_view data, size_t count
   size_t pos = 0;
   size_t written = 0;
   for (size_t i = 0; i < count; ++i) {
-    if (size - pos < 4) {
-      out->offsets.resize(offsets_at);
-      out->data.resize(data_at);
-      return util::Status::corruption(fmt::format(
-          "parquet: PLAIN BYTE_ARRAY value {} of {} has no length (offset {}): the page is "
-          "truncated",
-          i, count, base_offset + pos));
-    }
+    // count <= size / 4 and the room check below keep pos + 4 <= size here.
     const uint32_t length = load_u32le(src + pos);
-    const size_t left = size - pos - 4;
-    if (length > left) {
+    // The bytes this value may take: what is left after its length, less the
+    // 4-byte lengths of the values after it. (By induction room >= 0.)
+    const size_t later_lengths = 4 * (count - 1 - i);
+    const size_t room = size - pos - 4 - later_lengths;
+    if (length > room) {
       out->offsets.resize(offsets_at);
       out->data.resize(data_at);
       return util::Status::corruption(fmt::format(
-          "parquet: PLAIN BYTE_ARRAY value {} of {} has length {}, {} bytes remain (offset {}): "
-          "the page is truncated or corrupt",
-          i, count, length, left, base_offset + pos));
+          "parquet: PLAIN BYTE_ARRAY value {} of {} has length {}, but {} bytes remain for it "
+          "and the lengths of the {} values after it (offset {}): the page is truncated or "
+          "corrupt",
+          i, count, length, size - pos - 4, count - 1 - i, base_offset + pos));
     }
-    // written + length <= data.size() - 4 * count, so dst has kCopySlack
-    // bytes of room past the value.
+    const size_t left = size - pos - 4;
+    // length <= room keeps written + length <= data.size() - 4 * count, so
+    // dst has kCopySlack bytes of room past the value.
     if (length <= kCopySlack && left >= kCopySlack) {
       std::memcpy(dst + written, src + pos + 4, kCopySlack);
     } else {

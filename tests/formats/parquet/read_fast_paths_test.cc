@@ -84,7 +84,25 @@ TEST(ReadFastPaths, PlainByteArrayMissingLengthFailsCleanly) {
   ByteArrays out;
   auto used = decode_plain_byte_array(page, 2, &out);
   ASSERT_FALSE(used.is_ok());
-  EXPECT_NE(used.status().message().find("value 1 of 2 has no length"), std::string::npos)
+  // The first value already cannot leave 4 bytes for the second's length.
+  EXPECT_NE(used.status().message().find("value 0 of 2 has length 4, but 6 bytes remain for it "
+                                         "and the lengths of the 1 values after it"),
+            std::string::npos)
+      << used.status().message();
+  EXPECT_EQ(out.size(), 0u);
+}
+
+TEST(ReadFastPaths, PlainByteArrayValueEatingLaterLengthsFailsBeforeCopying) {
+  // Found by parquet_encoding_fuzz: 20 values are promised, the first one's
+  // length covers the page, so the later values have no lengths. The value
+  // fits in what is left of the page, but not in the output sized for 20
+  // values; it must be refused before it is copied (ASan checks the copy).
+  std::string page = plain_page({std::string(100, 'v')});
+  page.append(4, '\0');
+  ByteArrays out;
+  auto used = decode_plain_byte_array(page, 20, &out);
+  ASSERT_FALSE(used.is_ok());
+  EXPECT_NE(used.status().message().find("value 0 of 20 has length 100"), std::string::npos)
       << used.status().message();
   EXPECT_EQ(out.size(), 0u);
 }
