@@ -521,7 +521,11 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
     auto done = std::move(on_connected);
     on_connected = nullptr;
     for (auto& cb : callbacks) cb(status);
-    if (done) done(std::move(status));
+    if (done) {
+      done(std::move(status));
+    } else if (options.close_handler) {
+      options.close_handler(status);
+    }
   }
 
   util::Status closed_by_client() const {

@@ -70,6 +70,10 @@ class IoThreads {
   // Stops the loop and joins its threads (idempotent). Handlers not yet run
   // are dropped: close connections first.
   void stop();
+  // Lets the loop run out of work first (the handlers of closed sockets and
+  // cancelled timers, which may hold references to their owners) for up to
+  // `grace`, then stops it.
+  void drain_and_stop(std::chrono::milliseconds grace);
 
   struct Impl;
   Impl& impl() { return *impl_; }
@@ -98,6 +102,10 @@ struct ConnectionOptions {
   // "SCHEMA_CHANGE". Events arrive on the event handler (on the loop).
   std::vector<std::string> events;
   std::function<void(const Event&)> event_handler;
+  // Called once, on the loop, when a connection that was handed to the
+  // caller closes for any reason (close() included), with the status its
+  // pending requests were failed with. Not called when connect fails.
+  std::function<void(const util::Status&)> close_handler;
 };
 
 using ResponseCallback = std::function<void(util::Result<Response>)>;

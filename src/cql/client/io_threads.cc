@@ -2,6 +2,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include "cql/client/connection_internal.h"
@@ -32,6 +33,22 @@ void IoThreads::stop() {
       t.join();
     }
   }
+}
+
+void IoThreads::drain_and_stop(std::chrono::milliseconds grace) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->stop_mutex);
+    if (impl_->stopped) return;
+    impl_->work.reset();
+  }
+  // io_context::run returns (and stopped() turns true) once nothing is left.
+  if (!impl_->in_loop_thread()) {
+    const auto until = std::chrono::steady_clock::now() + grace;
+    while (!impl_->io.stopped() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  stop();
 }
 
 bool IoThreads::Impl::in_loop_thread() const {

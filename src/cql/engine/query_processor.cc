@@ -14,7 +14,7 @@
 #include "cql/engine/system_tables.h"
 #include "cql/protocol/wire.h"
 #include "cql/storage/key_encoding.h"
-#include "cql/storage/murmur3_token.h"
+#include "cql/protocol/murmur3_token.h"
 
 namespace medallion::cql {
 namespace {

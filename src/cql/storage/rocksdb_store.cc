@@ -15,7 +15,7 @@
 #include <mutex>
 #include <thread>
 
-#include "cql/storage/murmur3_token.h"
+#include "cql/protocol/murmur3_token.h"
 #include "cql/storage/row_format.h"
 #include "cql/storage/row_merge_operator_internal.h"
 #include "cql/storage/storage_format.h"

@@ -14,7 +14,7 @@
 
 #include "../cql_test_util.h"
 #include "cql/storage/key_encoding.h"
-#include "cql/storage/murmur3_token.h"
+#include "cql/protocol/murmur3_token.h"
 #include "cql/storage/store_testing.h"
 
 namespace medallion::cql {

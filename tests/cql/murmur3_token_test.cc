@@ -1,12 +1,12 @@
 // Cassandra's Murmur3Partitioner token: the vectors of the notes' table
 // (../shared/notes/cql-protocol-and-drivers.md §3).
-#include "cql/storage/murmur3_token.h"
+#include "cql/protocol/murmur3_token.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "../cql_test_util.h"
+#include "cql_test_util.h"
 
 namespace medallion::cql {
 namespace {

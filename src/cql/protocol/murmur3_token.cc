@@ -1,5 +1,5 @@
 // Cassandra's Murmur3Partitioner token (see murmur3_token.h).
-#include "cql/storage/murmur3_token.h"
+#include "cql/protocol/murmur3_token.h"
 
 #include <cstring>
 
