@@ -305,8 +305,8 @@ struct HostPool::Impl : std::enable_shared_from_this<Impl> {
           where));
     }
     std::unique_lock<std::mutex> lock(mu);
-    const bool ended = cv.wait_for(lock, timeout,
-                                   [&] { return !open.empty() || first_round_done || closed; });
+    const bool ended =
+        cv.wait_for(lock, timeout, [&] { return !open.empty() || first_round_done || closed; });
     if (!open.empty()) return util::Status::ok();
     if (closed) {
       return util::Status::failed_precondition(

@@ -664,10 +664,9 @@ void Session::Impl::on_response(const std::shared_ptr<Attempt>& a,
                                                          a->tried_list(), hint)));
   };
   if (!r.is_ok()) {
-    // Backpressure refusals never reached the wire; other failures (a closed
+    // Backpressure refusals never reached the wire; other failures (a lost
     // connection, a timeout) may have run the statement.
-    return next_host(r.status(), r.status().code() != util::StatusCode::kFailedPrecondition &&
-                                     conn->is_open());
+    return next_host(r.status(), r.status().code() != util::StatusCode::kFailedPrecondition);
   }
   Response& response = *r;
   if (const auto* error = std::get_if<ErrorResponse>(&response.message)) {

@@ -8,8 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <memory>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -167,8 +167,9 @@ TEST_F(HostPoolTest, EventsAndCloseHandlersGivenAreReplaced) {
   ASSERT_TRUE(pool->wait_first_attempt(5s).is_ok());
   auto c = pool->pick();
   ASSERT_NE(c, nullptr);
-  auto r = c->execute(query("CREATE KEYSPACE evks WITH replication = {'class': "
-                            "'SimpleStrategy', 'replication_factor': 1}"));
+  auto r =
+      c->execute(query("CREATE KEYSPACE evks WITH replication = {'class': "
+                       "'SimpleStrategy', 'replication_factor': 1}"));
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   c->close();
   EXPECT_TRUE(eventually([&] { return pool->open_connections() == 1 && pool->pick() != c; }));
@@ -293,8 +294,7 @@ TEST_F(HostPoolTest, ServerStoppedGoesDownThenUpAgainAfterRestart) {
   ASSERT_TRUE(log.wait(2));
   EXPECT_FALSE(log.up(1));
   EXPECT_EQ(log.why(1).code(), util::StatusCode::kIOError);
-  EXPECT_NE(log.why(1).message().find(server_.where()), std::string::npos)
-      << log.why(1).message();
+  EXPECT_NE(log.why(1).message().find(server_.where()), std::string::npos) << log.why(1).message();
   EXPECT_FALSE(pool->is_up());
   EXPECT_EQ(pool->pick(), nullptr);
   EXPECT_FALSE(pool->last_error().is_ok());
@@ -450,32 +450,58 @@ TEST_F(HostPoolTest, CloseClosesTheConnectionsAndIsIdempotent) {
   pool.reset();               // the destructor's close() is a no-op now
 }
 
-TEST_F(HostPoolTest, CloseFromTheStateHandlerDoesNotDeadlock) {
-  ASSERT_TRUE(server_.start().is_ok());
+// Starts a pool whose state handler closes it at its first call; returns the
+// pool once that call ended (nullptr if it never came).
+std::shared_ptr<HostPool> start_pool_closing_itself(HostPoolOptions options, IoThreads& io,
+                                                    std::atomic<int>& calls) {
   std::mutex mu;  // held while `pool` is set: the handler waits for it
   std::shared_ptr<HostPool> pool;
-  std::atomic<int> calls{0};
-  std::promise<void> closed;
-  auto done = closed.get_future();
+  auto closed = std::make_shared<std::promise<void>>();
+  auto done = closed->get_future();
   {
     std::lock_guard<std::mutex> lock(mu);
-    pool = HostPool::start(pool_options(server_.port(), 2, 20ms, 200ms), io_,
-                           [&](bool, const util::Status&) {
-                             std::lock_guard<std::mutex> inner(mu);
-                             if (++calls == 1) {
+    pool = HostPool::start(std::move(options), io,
+                           [&mu, &pool, &calls, closed](bool, const util::Status&) {
+                             {
+                               std::lock_guard<std::mutex> inner(mu);
+                               if (++calls > 1) return;
                                pool->close();
-                               closed.set_value();
                              }
+                             // Last: `mu` and `pool` go once the caller wakes.
+                             closed->set_value();
                            });
   }
-  ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+  if (done.wait_for(5s) != std::future_status::ready) return nullptr;
+  return pool;
+}
+
+TEST_F(HostPoolTest, CloseFromTheStateHandlerWhenUpDoesNotDeadlock) {
+  ASSERT_TRUE(server_.start().is_ok());
+  std::atomic<int> calls{0};
+  // One connection: none is left in its handshake when the test ends.
+  auto pool = start_pool_closing_itself(pool_options(server_.port(), 1, 20ms, 200ms), io_, calls);
+  ASSERT_NE(pool, nullptr);
   EXPECT_FALSE(pool->is_up());
-  // The second connection's connect (if it was still under way) changes
-  // nothing and the server sees every connection go.
-  EXPECT_TRUE(eventually([&] { return server_.server()->connection_count() == 0; }));
   EXPECT_EQ(pool->open_connections(), 0u);
+  EXPECT_TRUE(eventually([&] { return server_.server()->connection_count() == 0; }));
   EXPECT_EQ(calls.load(), 1);
   pool->close();
+}
+
+TEST_F(HostPoolTest, CloseFromTheStateHandlerWhenDownStopsReconnecting) {
+  ASSERT_TRUE(server_.start().is_ok());
+  server_.stop();
+  std::atomic<int> calls{0};
+  auto pool = start_pool_closing_itself(pool_options(server_.port(), 2, 5ms, 5ms), io_, calls);
+  ASSERT_NE(pool, nullptr);
+  EXPECT_EQ(pool->current_backoff(), 0ms);
+  // With a 5 ms backoff, a reconnect that survived close() would show.
+  ASSERT_TRUE(server_.start().is_ok());
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(pool->open_connections(), 0u);
+  EXPECT_EQ(server_.server()->connection_count(), 0u);
+  EXPECT_EQ(calls.load(), 1);
+  pool.reset();
 }
 
 TEST_F(HostPoolTest, DestroyingAPoolWhileConnectingIsSafe) {

@@ -4,8 +4,8 @@
 // interface that names no engine type.
 //
 // Why not tests/cql/embedded_engine.h directly: the engine's Statement
-// (cql/engine/ast.h) and PreparedStatement (cql/engine/query_processor.h)
-// share namespace medallion::cql with session.h's, so no translation unit can
+// (cql/engine/ast.h, a variant of statement kinds) shares namespace
+// medallion::cql with session.h's Statement, so no translation unit can
 // include both. The engine side lives in session_test_server_test.cc (named
 // *_test.cc only so that the tests' glob compiles it; it holds no tests).
 //
