@@ -120,15 +120,21 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     start_read();
-    auto self = shared_from_this();
-    handshake(Opcode::kOptions, {},
-              [self](util::Result<Response> r) { self->on_supported(std::move(r)); });
+    handshake(Opcode::kOptions, {}, &Impl::on_supported);
   }
 
-  // Sends a handshake request (counted as pending like a user's).
-  void handshake(Opcode opcode, std::string body, ResponseCallback callback) {
+  // Sends a handshake request (counted as pending like a user's); its answer
+  // goes to `step`. The waiting slot holds only a weak reference: a
+  // connection whose loop is destroyed mid-handshake is freed, not leaked.
+  void handshake(Opcode opcode, std::string body, void (Impl::*step)(util::Result<Response>)) {
     pending_count.fetch_add(1, std::memory_order_relaxed);
-    submit(opcode, 0, std::move(body), std::move(callback), Clock::now() + options.connect_timeout);
+    std::weak_ptr<Impl> weak = weak_from_this();
+    submit(
+        opcode, 0, std::move(body),
+        [weak, step](util::Result<Response> r) {
+          if (auto self = weak.lock()) ((*self).*step)(std::move(r));
+        },
+        Clock::now() + options.connect_timeout);
   }
 
   // A handshake step's answer: the response, or the error that fails the
@@ -196,9 +202,7 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
     }
     // The server compresses what follows its reading of STARTUP.
     decoder.set_compression(agreed_compression);
-    auto self = shared_from_this();
-    handshake(Opcode::kStartup, std::move(body).value(),
-              [self](util::Result<Response> x) { self->on_startup(std::move(x)); });
+    handshake(Opcode::kStartup, std::move(body).value(), &Impl::on_startup);
   }
 
   void on_startup(util::Result<Response> result) {
@@ -232,9 +236,7 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
       fail(body.status());
       return;
     }
-    auto self = shared_from_this();
-    handshake(Opcode::kAuthResponse, std::move(body).value(),
-              [self](util::Result<Response> x) { self->on_auth(std::move(x)); });
+    handshake(Opcode::kAuthResponse, std::move(body).value(), &Impl::on_auth);
   }
 
   void on_auth(util::Result<Response> result) {
@@ -275,16 +277,17 @@ struct ClientConnection::Impl : std::enable_shared_from_this<Impl> {
       fail(body.status());
       return;
     }
-    auto self = shared_from_this();
-    handshake(Opcode::kRegister, std::move(body).value(), [self](util::Result<Response> x) {
-      auto r = self->handshake_answer(std::move(x), "REGISTER");
-      if (!r) return;
-      if (message_if<ReadyResponse>(*r) == nullptr) {
-        self->fail(self->unexpected(*r, "REGISTER"));
-        return;
-      }
-      self->ready();
-    });
+    handshake(Opcode::kRegister, std::move(body).value(), &Impl::on_register);
+  }
+
+  void on_register(util::Result<Response> result) {
+    auto r = handshake_answer(std::move(result), "REGISTER");
+    if (!r) return;
+    if (message_if<ReadyResponse>(*r) == nullptr) {
+      fail(unexpected(*r, "REGISTER"));
+      return;
+    }
+    ready();
   }
 
   void ready() {

@@ -45,12 +45,6 @@ namespace {
 
 constexpr auto kCloseWait = std::chrono::seconds(5);
 
-// Endpoint::to_string without depending on cluster_config.cc.
-std::string endpoint_text(const Endpoint& e) {
-  if (e.host.find(':') != std::string::npos) return fmt::format("[{}]:{}", e.host, e.port);
-  return fmt::format("{}:{}", e.host, e.port);
-}
-
 }  // namespace
 
 struct HostPool::Impl : std::enable_shared_from_this<Impl> {
@@ -74,7 +68,7 @@ struct HostPool::Impl : std::enable_shared_from_this<Impl> {
   Impl(HostPoolOptions opts, IoThreads& threads, StateHandler handler)
       : options(normalized(std::move(opts))),
         io(threads),
-        where(endpoint_text(options.endpoint)),
+        where(options.endpoint.to_string()),
         strand(asio::make_strand(threads.impl().io)),
         on_state(std::move(handler)),
         timer(strand),

@@ -144,9 +144,9 @@ std::string address_of(const CqlValue& v) {
 
 }  // namespace
 
-// ------------------------------------------------------------- Statement --
+// ------------------------------------------------------------- CqlStatement --
 
-util::Result<Statement> Statement::bind(std::shared_ptr<const PreparedQuery> prepared,
+util::Result<CqlStatement> CqlStatement::bind(std::shared_ptr<const PreparedQuery> prepared,
                                         const std::vector<CqlValue>& values) {
   if (!prepared) {
     return util::Status::invalid_argument("cql: bind of no prepared statement: prepare it first");
@@ -158,7 +158,7 @@ util::Result<Statement> Statement::bind(std::shared_ptr<const PreparedQuery> pre
         "marker",
         values.size(), columns.size(), prepared->query));
   }
-  Statement s;
+  CqlStatement s;
   s.values.reserve(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i].is_null()) {
@@ -226,7 +226,7 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
 
   // Host indices in the order a request tries them: the replicas of its
   // token (local DC first), then the local DC round-robin, then the others.
-  std::vector<size_t> plan(const Topology& topo, const Statement& statement) {
+  std::vector<size_t> plan(const Topology& topo, const CqlStatement& statement) {
     const size_t n = topo.hosts.size();
     std::vector<size_t> order;
     order.reserve(n);
@@ -477,7 +477,7 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
                  const std::shared_ptr<ClientConnection>& conn, std::string old_id,
                  std::string query);
 
-  void start(Statement statement, ResultCallback callback);
+  void start(CqlStatement statement, ResultCallback callback);
 
   // Closes the control connection and the pools, then lets the loop finish
   // their handlers (which hold references to this Impl) and stops it.
@@ -501,14 +501,14 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
 
   // An UNLOGGED BATCH of `members` (prepared statements of one partition),
   // routed, retried and timed as its first member.
-  void start_batch(std::vector<Statement> members, ResultCallback callback);
+  void start_batch(std::vector<CqlStatement> members, ResultCallback callback);
 };
 
 // One request across its tries: the plan, the hosts tried, the retries left.
 struct Session::Impl::Attempt {
   std::shared_ptr<const Topology> topology;
-  Statement statement;              // routing, options, timeout (a batch's first member)
-  std::vector<Statement> members;   // a batch's statements; empty for one statement
+  CqlStatement statement;              // routing, options, timeout (a batch's first member)
+  std::vector<CqlStatement> members;   // a batch's statements; empty for one statement
   std::map<std::string, std::string> new_ids;  // prepared ids replaced after UNPREPARED
   ResultCallback callback;
   std::vector<size_t> plan;
@@ -518,7 +518,7 @@ struct Session::Impl::Attempt {
   size_t reprepares = 0;
   std::vector<std::string> tried;  // "host: what happened"
 
-  const std::string& id_of(const Statement& st) const {
+  const std::string& id_of(const CqlStatement& st) const {
     auto it = new_ids.find(st.prepared->id);
     return it == new_ids.end() ? st.prepared->id : it->second;
   }
@@ -571,7 +571,7 @@ struct Session::Impl::Attempt {
   std::string tried_list() const { return join(tried); }
 };
 
-void Session::Impl::start(Statement statement, ResultCallback callback) {
+void Session::Impl::start(CqlStatement statement, ResultCallback callback) {
   if (statement.prepared == nullptr && is_use_statement(statement.query)) {
     callback(util::Status::invalid_argument(fmt::format(
         "cql: USE is not supported by the session ({}): it would bind only one connection; "
@@ -591,7 +591,7 @@ void Session::Impl::start(Statement statement, ResultCallback callback) {
   run(a);
 }
 
-void Session::Impl::start_batch(std::vector<Statement> members, ResultCallback callback) {
+void Session::Impl::start_batch(std::vector<CqlStatement> members, ResultCallback callback) {
   if (is_closed()) {
     callback(util::Status::io_error("cql: the session is closed: connect a new one"));
     return;
@@ -600,7 +600,7 @@ void Session::Impl::start_batch(std::vector<Statement> members, ResultCallback c
   a->topology = current_topology();
   a->statement = members.front();
   a->statement.idempotent = std::all_of(members.begin(), members.end(),
-                                        [](const Statement& m) { return m.idempotent; });
+                                        [](const CqlStatement& m) { return m.idempotent; });
   a->plan = plan(*a->topology, a->statement);
   a->members = std::move(members);
   a->callback = std::move(callback);
@@ -821,7 +821,7 @@ util::Result<std::shared_ptr<Session>> Session::connect(ClusterConfig config) {
   return std::shared_ptr<Session>(new Session(std::move(impl)));
 }
 
-void Session::execute_async(Statement statement, ResultCallback callback) {
+void Session::execute_async(CqlStatement statement, ResultCallback callback) {
   impl_->start(std::move(statement), std::move(callback));
 }
 
@@ -847,7 +847,7 @@ util::Result<T> wait_for(IoThreads& io, std::chrono::milliseconds limit, Start s
 
 }  // namespace
 
-util::Result<ResultPage> Session::execute(Statement statement) {
+util::Result<ResultPage> Session::execute(CqlStatement statement) {
   const auto per_try = statement.timeout.value_or(impl_->config.request_timeout);
   const auto limit = per_try * static_cast<int64_t>(impl_->config.max_retries + 2) + kSyncSlack;
   return wait_for<ResultPage>(impl_->io, std::chrono::duration_cast<std::chrono::milliseconds>(limit),
@@ -856,7 +856,7 @@ util::Result<ResultPage> Session::execute(Statement statement) {
                               });
 }
 
-util::Result<RowIterator> Session::iterate(Statement statement) {
+util::Result<RowIterator> Session::iterate(CqlStatement statement) {
   auto first = execute(statement);
   if (!first.is_ok()) return first.status();
   return RowIterator(shared_from_this(), std::move(statement), std::move(first).value());
@@ -877,7 +877,7 @@ util::Result<std::shared_ptr<const PreparedQuery>> Session::prepare(std::string_
   // On the first host of a plan that answers; then, in the background, on
   // every other host that is up (so that EXECUTEs find it there).
   auto topo = impl_->current_topology();
-  const auto order = impl_->plan(*topo, Statement{});
+  const auto order = impl_->plan(*topo, CqlStatement{});
   std::vector<std::string> tried;
   for (size_t i : order) {
     const auto& host = topo->hosts[i];
@@ -922,7 +922,7 @@ util::Result<std::shared_ptr<const PreparedQuery>> Session::prepare(std::string_
       tried.empty() ? std::string("the session knows no host") : join(tried)));
 }
 
-util::Status Session::execute_grouped(std::vector<Statement> writes, GroupOptions options) {
+util::Status Session::execute_grouped(std::vector<CqlStatement> writes, GroupOptions options) {
   if (impl_->io.impl().in_loop_thread()) {
     return util::Status::failed_precondition(
         "cql: execute_grouped ran on the session's event loop (client): call it from another "
@@ -930,8 +930,8 @@ util::Status Session::execute_grouped(std::vector<Statement> writes, GroupOption
   }
   // Units of work: batches of statements sharing a routing key, and single
   // statements.
-  std::map<std::string, std::vector<Statement*>> by_key;
-  std::vector<Statement*> singles;
+  std::map<std::string, std::vector<CqlStatement*>> by_key;
+  std::vector<CqlStatement*> singles;
   for (auto& w : writes) {
     if (w.routing_key && w.prepared) {
       by_key[*w.routing_key].push_back(&w);
@@ -940,10 +940,10 @@ util::Status Session::execute_grouped(std::vector<Statement> writes, GroupOption
     }
   }
   const size_t per_batch = std::max<size_t>(options.max_statements_per_batch, 1);
-  std::vector<std::pair<std::vector<Statement*>, bool>> work;  // (statements, batch)
+  std::vector<std::pair<std::vector<CqlStatement*>, bool>> work;  // (statements, batch)
   for (auto& [key, group] : by_key) {
     for (size_t i = 0; i < group.size(); i += per_batch) {
-      std::vector<Statement*> part(group.begin() + i,
+      std::vector<CqlStatement*> part(group.begin() + i,
                                    group.begin() + std::min(group.size(), i + per_batch));
       const bool batch = part.size() > 1;
       work.emplace_back(std::move(part), batch);
@@ -972,7 +972,7 @@ util::Status Session::execute_grouped(std::vector<Statement> writes, GroupOption
       impl_->start(std::move(*statements.front()), done);
       continue;
     }
-    std::vector<Statement> members;
+    std::vector<CqlStatement> members;
     members.reserve(statements.size());
     for (auto* s : statements) members.push_back(std::move(*s));
     impl_->start_batch(std::move(members), done);
@@ -999,7 +999,7 @@ void Session::close() { impl_->shutdown(); }
 
 // ----------------------------------------------------------- RowIterator --
 
-RowIterator::RowIterator(std::shared_ptr<Session> session, Statement statement, ResultPage first)
+RowIterator::RowIterator(std::shared_ptr<Session> session, CqlStatement statement, ResultPage first)
     : session_(std::move(session)), statement_(std::move(statement)), page_(std::move(first)) {}
 
 util::Result<bool> RowIterator::next() {

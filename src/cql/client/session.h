@@ -73,7 +73,7 @@ struct PreparedQuery {
   ResultMetadata result_metadata;
 };
 
-struct Statement {
+struct CqlStatement {
   // A simple statement's text; ignored when `prepared` is set.
   std::string query;
   std::shared_ptr<const PreparedQuery> prepared;
@@ -91,8 +91,8 @@ struct Statement {
   // The serialized partition key (token_ring.h); bind() sets it.
   std::optional<std::string> routing_key;
 
-  static Statement simple(std::string query, std::vector<Value> values = {}) {
-    Statement s;
+  static CqlStatement simple(std::string query, std::vector<Value> values = {}) {
+    CqlStatement s;
     s.query = std::move(query);
     s.values = std::move(values);
     return s;
@@ -101,7 +101,7 @@ struct Statement {
   // sets the routing key. Errors: invalid_argument naming the marker's
   // position and column and what was wrong ("bind value 2 (player_id):
   // expected uuid, got text"; a wrong count).
-  static util::Result<Statement> bind(std::shared_ptr<const PreparedQuery> prepared,
+  static util::Result<CqlStatement> bind(std::shared_ptr<const PreparedQuery> prepared,
                                       const std::vector<CqlValue>& values);
 };
 
@@ -136,14 +136,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Runs a statement; `callback` gets its first (or only) page. A server
   // ERROR becomes a Status (connection.h: response_status) naming the host.
-  void execute_async(Statement statement, ResultCallback callback);
-  util::Result<ResultPage> execute(Statement statement);
+  void execute_async(CqlStatement statement, ResultCallback callback);
+  util::Result<ResultPage> execute(CqlStatement statement);
   util::Result<ResultPage> execute(std::string query) {
-    return execute(Statement::simple(std::move(query)));
+    return execute(CqlStatement::simple(std::move(query)));
   }
 
   // Every row of the statement's result, page after page.
-  util::Result<RowIterator> iterate(Statement statement);
+  util::Result<RowIterator> iterate(CqlStatement statement);
 
   // Prepares on a host (cached by text: the same text returns the same
   // statement without a round trip).
@@ -153,7 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // together in UNLOGGED BATCHes of at most max_statements_per_batch, others
   // one by one; at most max_in_flight outstanding. Waits for all; returns the
   // first error (the others ran).
-  util::Status execute_grouped(std::vector<Statement> writes, GroupOptions options = {});
+  util::Status execute_grouped(std::vector<CqlStatement> writes, GroupOptions options = {});
 
   std::vector<HostState> hosts() const;
   const ClusterConfig& config() const;
@@ -185,9 +185,9 @@ class RowIterator {
 
  private:
   friend class Session;
-  RowIterator(std::shared_ptr<Session> session, Statement statement, ResultPage first);
+  RowIterator(std::shared_ptr<Session> session, CqlStatement statement, ResultPage first);
   std::shared_ptr<Session> session_;
-  Statement statement_;
+  CqlStatement statement_;
   ResultPage page_;
   size_t row_ = 0;
   bool started_ = false;

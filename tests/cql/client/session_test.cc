@@ -90,7 +90,7 @@ util::Status run_direct(uint16_t port, const std::vector<std::string>& statement
 
 // Runs statements through execute_async with at most `in_flight` outstanding;
 // returns the first error (all of them run). Bounded by `limit`.
-util::Status run_async(Session& session, std::vector<Statement> statements, size_t in_flight,
+util::Status run_async(Session& session, std::vector<CqlStatement> statements, size_t in_flight,
                        std::chrono::milliseconds limit = 20s) {
   std::mutex mu;
   std::condition_variable cv;
@@ -168,11 +168,11 @@ class SessionTest : public ::testing::Test {
     EXPECT_TRUE(p.is_ok()) << text << ": " << p.status().message();
     return p.is_ok() ? *p : nullptr;
   }
-  Statement bind(const std::shared_ptr<const PreparedQuery>& p,
+  CqlStatement bind(const std::shared_ptr<const PreparedQuery>& p,
                  const std::vector<CqlValue>& values) {
-    auto s = Statement::bind(p, values);
+    auto s = CqlStatement::bind(p, values);
     EXPECT_TRUE(s.is_ok()) << s.status().message();
-    return s.is_ok() ? std::move(s).value() : Statement();
+    return s.is_ok() ? std::move(s).value() : CqlStatement();
   }
 
   TestCqlServer server_{"cql_client_session"};
@@ -319,7 +319,7 @@ TEST_F(SessionTest, BindOfAWrongTypeIsInvalidArgumentNamingTheMarker) {
   must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
   auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
   ASSERT_TRUE(insert);
-  auto s = Statement::bind(insert, {CqlValue(int32_t{1}), CqlValue(int32_t{2})});
+  auto s = CqlStatement::bind(insert, {CqlValue(int32_t{1}), CqlValue(int32_t{2})});
   ASSERT_FALSE(s.is_ok());
   EXPECT_EQ(s.status().code(), util::StatusCode::kInvalidArgument);
   // The second marker, by position and column name, and the type it wanted.
@@ -332,7 +332,7 @@ TEST_F(SessionTest, BindOfTooFewValuesIsInvalidArgument) {
   must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
   auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
   ASSERT_TRUE(insert);
-  auto s = Statement::bind(insert, {CqlValue(int32_t{1})});
+  auto s = CqlStatement::bind(insert, {CqlValue(int32_t{1})});
   ASSERT_FALSE(s.is_ok());
   EXPECT_EQ(s.status().code(), util::StatusCode::kInvalidArgument);
   EXPECT_TRUE(contains(s.status().message(), "2")) << s.status().message();
@@ -342,7 +342,7 @@ TEST_F(SessionTest, BindOfTooManyValuesIsInvalidArgument) {
   must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
   auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
   ASSERT_TRUE(insert);
-  auto s = Statement::bind(insert, {CqlValue(int32_t{1}), CqlValue(std::string("a")),
+  auto s = CqlStatement::bind(insert, {CqlValue(int32_t{1}), CqlValue(std::string("a")),
                                     CqlValue(std::string("b"))});
   ASSERT_FALSE(s.is_ok());
   EXPECT_EQ(s.status().code(), util::StatusCode::kInvalidArgument);
@@ -353,7 +353,7 @@ TEST_F(SessionTest, BindSetsTheRoutingKeyOfThePartitionKey) {
   must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
   auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
   ASSERT_TRUE(insert);
-  auto s = Statement::bind(insert, {CqlValue(int32_t{1}), CqlValue(std::string("a"))});
+  auto s = CqlStatement::bind(insert, {CqlValue(int32_t{1}), CqlValue(std::string("a"))});
   ASSERT_TRUE(s.is_ok()) << s.status().message();
   ASSERT_TRUE(s->routing_key.has_value());
   EXPECT_EQ(*s->routing_key, std::string("\x00\x00\x00\x01", 4));
@@ -368,9 +368,9 @@ void fill_partition(Session& session, int32_t n) {
   std::vector<int32_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937(7));
-  std::vector<Statement> writes;
+  std::vector<CqlStatement> writes;
   for (int32_t c : order) {
-    auto s = Statement::bind(*insert, {CqlValue(int32_t{1}), CqlValue(c),
+    auto s = CqlStatement::bind(*insert, {CqlValue(int32_t{1}), CqlValue(c),
                                        CqlValue("v" + std::to_string(c))});
     ASSERT_TRUE(s.is_ok()) << s.status().message();
     writes.push_back(std::move(s).value());
@@ -393,7 +393,7 @@ TEST_F(SessionPagingTest, IteratorYieldsTenThousandRowsInClusteringOrder) {
   if (HasFatalFailure()) return;
   auto select = prepare("SELECT c, v FROM ks.paged WHERE p = ?");
   ASSERT_TRUE(select);
-  Statement s = bind(select, {CqlValue(int32_t{1})});
+  CqlStatement s = bind(select, {CqlValue(int32_t{1})});
   s.page_size = 100;
   auto it = session_->iterate(std::move(s));
   ASSERT_TRUE(it.is_ok()) << it.status().message();
@@ -427,7 +427,7 @@ TEST_F(SessionPagingTest, ExecuteReturnsOnePageAndItsPagingState) {
   std::vector<size_t> sizes;
   int32_t next_c = 0;
   for (int page_no = 0; page_no < 5; ++page_no) {
-    Statement s = bind(select, {CqlValue(int32_t{1})});
+    CqlStatement s = bind(select, {CqlValue(int32_t{1})});
     s.page_size = 100;
     s.paging_state = paging_state;
     auto page = session_->execute(std::move(s));
@@ -454,7 +454,7 @@ TEST_F(SessionPagingTest, StatementWithoutPageSizeGetsTheDefaultPage) {
 }
 
 TEST_F(SessionPagingTest, IteratorOverAnEmptyResultEndsAtOnce) {
-  auto it = session_->iterate(Statement::simple("SELECT c FROM ks.paged WHERE p = 42"));
+  auto it = session_->iterate(CqlStatement::simple("SELECT c FROM ks.paged WHERE p = 42"));
   ASSERT_TRUE(it.is_ok()) << it.status().message();
   auto more = it->next();
   ASSERT_TRUE(more.is_ok()) << more.status().message();
@@ -662,8 +662,8 @@ TEST_F(TwoServerTest, StoppingOneMidRunFailsOverAndNeverHangs) {
   std::string after_down_error;
   auto writer = [&](int32_t base, bool prepared) {
     for (int32_t i = 0; !stop.load(); ++i) {
-      auto s = prepared ? Statement::bind(*insert, {CqlValue(base + i), CqlValue(std::string("v"))})
-                        : util::Result<Statement>(Statement::simple(
+      auto s = prepared ? CqlStatement::bind(*insert, {CqlValue(base + i), CqlValue(std::string("v"))})
+                        : util::Result<CqlStatement>(CqlStatement::simple(
                               "INSERT INTO ks.kv (k, v) VALUES (" + std::to_string(base + i) +
                               ", 'v')"));
       if (!s.is_ok()) {
@@ -752,7 +752,7 @@ TEST_F(TwoServerTest, AllHostsDownFailsAtOnceNamingEachHost) {
          Clock::now() < deadline) {
     std::this_thread::sleep_for(5ms);
   }
-  Statement s = Statement::simple("SELECT k FROM ks.kv");
+  CqlStatement s = CqlStatement::simple("SELECT k FROM ks.kv");
   s.idempotent = true;
   const auto start = Clock::now();
   auto r = session->execute(std::move(s));
@@ -807,7 +807,7 @@ class DyingHostTest : public ::testing::Test {
     std::shared_ptr<Outcome> held;
     for (int attempt = 0; attempt < 10 && !held; ++attempt) {
       auto outcome = std::make_shared<Outcome>();
-      Statement s = Statement::simple("hold");
+      CqlStatement s = CqlStatement::simple("hold");
       s.idempotent = idempotent;
       s.timeout = 2s;
       session_->execute_async(std::move(s), [outcome](util::Result<ResultPage> r) {
@@ -871,9 +871,9 @@ TEST_F(SessionTest, ExecuteGroupedLandsAThousandInsertsOverTenPartitions) {
   must("CREATE TABLE ks.g (p int, c int, v text, PRIMARY KEY (p, c))");
   auto insert = prepare("INSERT INTO ks.g (p, c, v) VALUES (?, ?, ?)");
   ASSERT_TRUE(insert);
-  std::vector<Statement> writes;
+  std::vector<CqlStatement> writes;
   for (int32_t i = 0; i < 1000; ++i) {
-    Statement s = bind(insert, {CqlValue(i % 10), CqlValue(i), CqlValue(std::string("x"))});
+    CqlStatement s = bind(insert, {CqlValue(i % 10), CqlValue(i), CqlValue(std::string("x"))});
     s.idempotent = true;
     writes.push_back(std::move(s));
   }
@@ -892,11 +892,11 @@ TEST_F(SessionTest, ExecuteGroupedReturnsTheFirstErrorAndRunsTheRest) {
   must("CREATE TABLE ks.g (p int, c int, v text, PRIMARY KEY (p, c))");
   auto insert = prepare("INSERT INTO ks.g (p, c, v) VALUES (?, ?, ?)");
   ASSERT_TRUE(insert);
-  std::vector<Statement> writes;
+  std::vector<CqlStatement> writes;
   for (int32_t i = 0; i < 10; ++i) {
     writes.push_back(bind(insert, {CqlValue(i), CqlValue(i), CqlValue(std::string("x"))}));
   }
-  writes.push_back(Statement::simple("INSERT INTO ks.nope (p) VALUES (1)"));
+  writes.push_back(CqlStatement::simple("INSERT INTO ks.nope (p) VALUES (1)"));
   auto st = session_->execute_grouped(std::move(writes));
   ASSERT_FALSE(st.is_ok());
   EXPECT_TRUE(contains(st.message(), "unconfigured table nope")) << st.message();
@@ -939,7 +939,7 @@ TEST_F(SessionTest, SynchronousCallOnTheLoopIsRefused) {
   std::condition_variable cv;
   std::optional<util::Status> inner;
   Session* session = session_.get();  // a raw pointer: the fixture outlives the callback
-  session_->execute_async(Statement::simple("SELECT k FROM ks.kv"),
+  session_->execute_async(CqlStatement::simple("SELECT k FROM ks.kv"),
                           [&, session](util::Result<ResultPage>) {
                             auto r = session->execute("SELECT k FROM ks.kv");
                             std::lock_guard<std::mutex> lock(mu);

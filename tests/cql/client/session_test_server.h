@@ -3,11 +3,9 @@
 // default PasswordAuthenticator and user cassandra/cassandra), behind an
 // interface that names no engine type.
 //
-// Why not tests/cql/embedded_engine.h directly: the engine's Statement
-// (cql/engine/ast.h, a variant of statement kinds) shares namespace
-// medallion::cql with session.h's Statement, so no translation unit can
-// include both. The engine side lives in session_test_server_test.cc (named
-// *_test.cc only so that the tests' glob compiles it; it holds no tests).
+// The engine side lives in session_test_server_test.cc (named *_test.cc only
+// so that the tests' glob compiles it; it holds no tests): the session tests
+// see the client's types only, as a program using the client would.
 //
 // stop() and start() again keep the store and the processor: a restarted
 // server serves the same data and has forgotten every prepared statement.
