@@ -190,6 +190,7 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
   mutable std::mutex mutex;  // guards topology, control, closed
   std::shared_ptr<const Topology> topology = std::make_shared<Topology>();
   std::shared_ptr<ClientConnection> control;
+  Endpoint control_endpoint;  // the host `control` is connected to
   std::shared_ptr<boost::asio::steady_timer> control_timer;  // the wait before reopening
   bool closed = false;
   bool control_reopening = false;
@@ -402,9 +403,7 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
       std::lock_guard<std::mutex> lock(mutex);
       if (closed || !control) return;
       conn = control;
-    }
-    for (const auto& h : current_topology()->hosts) {
-      if (h->endpoint.to_string() == conn->endpoint()) endpoint = h->endpoint;
+      endpoint = control_endpoint;
     }
     std::weak_ptr<Impl> weak = weak_from_this();
     read_nodes(conn, endpoint, [weak](util::Result<std::vector<NodeInfo>> nodes) {
@@ -460,6 +459,7 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
               return;
             }
             self->control = *r;
+            self->control_endpoint = endpoint;
           }
           self->refresh_nodes();
         });
@@ -786,6 +786,7 @@ util::Result<std::shared_ptr<Session>> Session::connect(ClusterConfig config) {
   {
     std::lock_guard<std::mutex> lock(impl->mutex);
     impl->control = control;
+    impl->control_endpoint = control_endpoint;
   }
   // Discovery: the contact points, then what the control host says.
   std::vector<NodeInfo> contact_points;
@@ -985,9 +986,9 @@ util::Status Session::execute_grouped(std::vector<CqlStatement> writes, GroupOpt
 std::vector<HostState> Session::hosts() const {
   std::vector<HostState> out;
   for (const auto& h : impl_->current_topology()->hosts) {
-    const auto error = h->pool->last_error();
-    out.push_back(HostState{h->endpoint, h->data_center, h->pool->is_up(),
-                            h->pool->open_connections(),
+    const bool up = h->pool->is_up();
+    const auto error = up ? util::Status::ok() : h->pool->last_error();
+    out.push_back(HostState{h->endpoint, h->data_center, up, h->pool->open_connections(),
                             error.is_ok() ? std::string() : error.message()});
   }
   return out;

@@ -111,7 +111,7 @@ struct HostState {
   std::string data_center;
   bool up = false;
   size_t open_connections = 0;
-  std::string last_error;  // "" when none
+  std::string last_error;  // why it is down; "" when up
 };
 
 class RowIterator;
