@@ -7,10 +7,10 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 #include <optional>
-#include <sstream>
+
+#include "util/file_system.h"
 
 namespace medallion::cql {
 namespace {
@@ -350,18 +350,9 @@ util::Result<ClusterConfig> parse_cluster_config(std::string_view toml_text,
 }
 
 util::Result<ClusterConfig> load_cluster_config(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return util::Status::not_found("cql: cannot read the config file (" + file +
-                                   "): check the path given to --config");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return util::Status::io_error("cql: cannot read the config file (" + file +
-                                  "): check that it is a readable file");
-  }
-  return parse_cluster_config(text.str(), file);
+  // Errors name the file: not_found when it is missing.
+  MEDALLION_ASSIGN_OR_RETURN(const std::string text, util::posix_file_system().read_file(file));
+  return parse_cluster_config(text, file);
 }
 
 util::Status apply_cluster_environment(ClusterConfig* config, const GetEnv& getenv) {

@@ -57,6 +57,13 @@ bool is_use_statement(std::string_view query) {
          std::isspace(static_cast<unsigned char>(query[i + 3]));
 }
 
+util::Status use_refused(std::string_view query) {
+  return util::Status::invalid_argument(fmt::format(
+      "cql: USE is not supported by the session ({}): it would bind only one connection; "
+      "name tables with their keyspace (ks.table)",
+      query));
+}
+
 // Errors after which an idempotent statement may be sent again.
 bool is_retryable(ErrorCode code) {
   switch (code) {
@@ -116,6 +123,13 @@ using session_internal::NodeInfo;
 using session_internal::Topology;
 
 namespace {
+
+// "host: down (why)" for the hosts a request skipped.
+std::string down_reason(const Host& host) {
+  const auto why = host.pool->last_error();
+  return fmt::format("{}: down ({})", host.endpoint.to_string(),
+                     why.is_ok() ? "still connecting" : why.message());
+}
 
 // The value of a system table's column, null when absent or undecodable
 // (drivers treat them alike).
@@ -573,10 +587,7 @@ struct Session::Impl::Attempt {
 
 void Session::Impl::start(CqlStatement statement, ResultCallback callback) {
   if (statement.prepared == nullptr && is_use_statement(statement.query)) {
-    callback(util::Status::invalid_argument(fmt::format(
-        "cql: USE is not supported by the session ({}): it would bind only one connection; "
-        "name tables with their keyspace (ks.table)",
-        statement.query)));
+    callback(use_refused(statement.query));
     return;
   }
   if (is_closed()) {
@@ -615,9 +626,7 @@ void Session::Impl::run(const std::shared_ptr<Attempt>& a) {
     auto conn = host->pool->pick();
     if (!conn) {
       ++a->down_in_a_row;
-      const auto why = host->pool->last_error();
-      a->tried.push_back(fmt::format("{}: down ({})", host->endpoint.to_string(),
-                                     why.is_ok() ? "still connecting" : why.message()));
+      a->tried.push_back(down_reason(*host));
       continue;
     }
     a->down_in_a_row = 0;
@@ -870,11 +879,7 @@ util::Result<std::shared_ptr<const PreparedQuery>> Session::prepare(std::string_
     auto it = impl_->prepared.find(text);
     if (it != impl_->prepared.end()) return it->second;
   }
-  if (is_use_statement(text)) {
-    return util::Status::invalid_argument(fmt::format(
-        "cql: USE is not supported by the session ({}): name tables with their keyspace",
-        text));
-  }
+  if (is_use_statement(text)) return use_refused(text);
   // On the first host of a plan that answers; then, in the background, on
   // every other host that is up (so that EXECUTEs find it there).
   auto topo = impl_->current_topology();
@@ -884,9 +889,7 @@ util::Result<std::shared_ptr<const PreparedQuery>> Session::prepare(std::string_
     const auto& host = topo->hosts[i];
     auto conn = host->pool->pick();
     if (!conn) {
-      const auto why = host->pool->last_error();
-      tried.push_back(fmt::format("{}: down ({})", host->endpoint.to_string(),
-                                  why.is_ok() ? "still connecting" : why.message()));
+      tried.push_back(down_reason(*host));
       continue;
     }
     auto r = conn->execute(Request{std::nullopt, PrepareRequest{text}});

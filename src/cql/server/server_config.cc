@@ -2,8 +2,8 @@
 
 #include <toml++/toml.h>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+
+#include "util/file_system.h"
 
 namespace medallion::cql {
 namespace {
@@ -167,14 +167,9 @@ util::Result<ServerConfig> parse_server_config(std::string_view toml_text,
 }
 
 util::Result<ServerConfig> load_server_config(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return util::Status::not_found("cql: cannot read the config file (" + file +
-                                   "): check the path given to --config");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_server_config(text.str(), file);
+  // Errors name the file: not_found when it is missing.
+  MEDALLION_ASSIGN_OR_RETURN(const std::string text, util::posix_file_system().read_file(file));
+  return parse_server_config(text, file);
 }
 
 util::Status apply_environment_overrides(ServerConfig* config) {
