@@ -6,7 +6,7 @@
 //                    [--duration S] [--python FILE] [--python-rows N]
 //                    [--skip-python] [--server-threads T] [--dir DIR] [--keep]
 //
-// Starts the embedded server in this process (cql_client_server.h: store in
+// Starts the embedded server in this process (EmbeddedCqlServer: store in
 // DIR, default a fresh /tmp/bench-cql-client-XXXXXX; CqlServer on 127.0.0.1
 // port 0, PasswordAuthenticator with cassandra/cassandra, group commit,
 // --server-threads I/O threads, default one per core), then:
@@ -46,7 +46,7 @@
 #include <vector>
 
 #include "cql/client/session.h"
-#include "cql_client_server.h"
+#include "cql/server/embedded_cql_server.h"
 #include "util/status.h"
 
 namespace {
@@ -293,7 +293,11 @@ int main(int argc, char** argv) {
 
   int rc = 0;
   {
-    auto server = medallion::bench::BenchCqlServer::start(options.dir, options.server_threads);
+    medallion::cql::ServerConfig config;
+    config.port = 0;
+    config.io_threads = options.server_threads;
+    config.data_directory = options.dir + "/store";
+    auto server = medallion::cql::EmbeddedCqlServer::start(config);
     if (!server.is_ok()) {
       rc = fail(server.status().message());
     } else {

@@ -10,7 +10,6 @@
 // on stderr, exit 1.
 #include <CLI/CLI.hpp>
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -18,10 +17,8 @@
 #include <string>
 
 #include "cli/command.h"
-#include "cql/engine/query_processor.h"
-#include "cql/server/cql_server.h"
+#include "cql/server/embedded_cql_server.h"
 #include "cql/server/server_config.h"
-#include "cql/storage/store.h"
 #include "util/log.h"
 
 namespace medallion::cli {
@@ -63,42 +60,6 @@ class SignalWait {
   sigset_t previous_;
 };
 
-// A QueryProcessor that forwards to another, set once it exists; until then
-// every request fails with a Server_error ("starting").
-class ForwardingProcessor : public cql::QueryProcessor {
- public:
-  void set(cql::QueryProcessor* target) { target_.store(target, std::memory_order_release); }
-
-  util::Result<std::shared_ptr<const cql::PreparedStatement>> prepare(
-      cql::ParsedStatement statement, std::string_view query, std::string_view keyspace) override {
-    cql::QueryProcessor* t = target_.load(std::memory_order_acquire);
-    if (t == nullptr) return starting();
-    return t->prepare(std::move(statement), query, keyspace);
-  }
-  void execute(std::shared_ptr<const cql::PreparedStatement> statement,
-               const cql::QueryParameters& parameters, cql::QueryCallback done) override {
-    cql::QueryProcessor* t = target_.load(std::memory_order_acquire);
-    if (t == nullptr) return done(starting());
-    t->execute(std::move(statement), parameters, std::move(done));
-  }
-  void execute_batch(cql::BatchType type, std::vector<cql::BoundStatement> statements,
-                     std::optional<int64_t> default_timestamp, cql::QueryCallback done) override {
-    cql::QueryProcessor* t = target_.load(std::memory_order_acquire);
-    if (t == nullptr) return done(starting());
-    t->execute_batch(type, std::move(statements), default_timestamp, std::move(done));
-  }
-  cql::Uuid schema_version() const override {
-    cql::QueryProcessor* t = target_.load(std::memory_order_acquire);
-    return t == nullptr ? cql::Uuid{} : t->schema_version();
-  }
-
- private:
-  static util::Status starting() {
-    return util::Status::io_error("cql-server: the server is still starting: retry");
-  }
-  std::atomic<cql::QueryProcessor*> target_{nullptr};
-};
-
 util::Result<cql::ServerConfig> build_config(const CqlServerArgs& args) {
   cql::ServerConfig config;
   if (!args.config.empty()) {
@@ -113,11 +74,6 @@ util::Result<cql::ServerConfig> build_config(const CqlServerArgs& args) {
     MEDALLION_ASSIGN_OR_RETURN(config.commit_policy,
                                cql::commit_policy_from_name(*args.commit_policy));
   }
-  if (config.data_directory.empty()) {
-    return util::Status::invalid_argument(
-        "cql-server: no data directory (--data): pass --data DIR or set server.data_directory in "
-        "the config file");
-  }
   return config;
 }
 
@@ -126,44 +82,16 @@ int run_cql_server(const CqlServerArgs& args) {
   if (!config.is_ok()) return report_failure(config.status());
 
   SignalWait signals;
-  cql::StoreOptions store_options;
-  store_options.commit_policy = config->commit_policy;
-  store_options.group_window = config->group_window;
-  store_options.periodic_interval = config->periodic_interval;
-  auto store = cql::Store::open(config->data_directory, store_options);
-  if (!store.is_ok()) return report_failure(store.status());
-
-  // system.local must report the bound address, known only once the server
-  // listens (--port 0): the server starts with a forwarder, the processor is
-  // opened next, and the forwarder is pointed at it before the port is printed.
-  ForwardingProcessor forwarder;
-  auto server = cql::CqlServer::start(*config, &forwarder);
-  if (!server.is_ok()) return report_failure(server.status());
-
-  cql::ProcessorOptions processor_options;
-  processor_options.rpc_address = (*server)->host();
-  if (processor_options.rpc_address == "0.0.0.0" || processor_options.rpc_address == "::") {
-    processor_options.rpc_address = "127.0.0.1";
-  }
-  processor_options.rpc_port = (*server)->port();
-  auto processor = cql::QueryProcessor::open(store->get(), processor_options);
-  if (!processor.is_ok()) {
-    (*server)->stop();
-    return report_failure(processor.status());
-  }
-  forwarder.set(processor->get());
-
-  std::printf("cql-server: listening on %s:%u\n", (*server)->host().c_str(),
-              static_cast<unsigned>((*server)->port()));
+  auto node = cql::EmbeddedCqlServer::start(*config);
+  if (!node.is_ok()) return report_failure(node.status());
+  std::printf("cql-server: listening on %s:%u\n", (*node)->host().c_str(),
+              static_cast<unsigned>((*node)->port()));
   std::fflush(stdout);
 
   const int signal_number = signals.wait();
-  (*server)->stop();
-  util::log_info("cql-server: stopped on signal {} ({}:{})", signal_number, (*server)->host(),
-                 (*server)->port());
-  server->reset();
-  processor->reset();
-  store->reset();
+  (*node)->stop();
+  util::log_info("cql-server: stopped on signal {} ({}:{})", signal_number, (*node)->host(),
+                 (*node)->port());
   return kExitOk;
 }
 

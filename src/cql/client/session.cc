@@ -945,12 +945,34 @@ util::Status Session::execute_grouped(std::vector<CqlStatement> writes, GroupOpt
   }
   const size_t per_batch = std::max<size_t>(options.max_statements_per_batch, 1);
   std::vector<std::pair<std::vector<CqlStatement*>, bool>> work;  // (statements, batch)
-  for (auto& [key, group] : by_key) {
-    for (size_t i = 0; i < group.size(); i += per_batch) {
-      std::vector<CqlStatement*> part(group.begin() + i,
-                                   group.begin() + std::min(group.size(), i + per_batch));
+  if (options.pack_partitions) {
+    std::vector<std::pair<int64_t, std::vector<CqlStatement*>*>> by_token;
+    by_token.reserve(by_key.size());
+    for (auto& [key, group] : by_key) by_token.emplace_back(murmur3_token(key), &group);
+    std::sort(by_token.begin(), by_token.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<CqlStatement*> part;
+    for (auto& [token, group] : by_token) {
+      for (CqlStatement* s : *group) {
+        part.push_back(s);
+        if (part.size() == per_batch) {
+          work.emplace_back(std::move(part), per_batch > 1);
+          part = {};
+        }
+      }
+    }
+    if (!part.empty()) {
       const bool batch = part.size() > 1;
       work.emplace_back(std::move(part), batch);
+    }
+  } else {
+    for (auto& [key, group] : by_key) {
+      for (size_t i = 0; i < group.size(); i += per_batch) {
+        std::vector<CqlStatement*> part(group.begin() + i,
+                                     group.begin() + std::min(group.size(), i + per_batch));
+        const bool batch = part.size() > 1;
+        work.emplace_back(std::move(part), batch);
+      }
     }
   }
   for (auto* s : singles) work.push_back({{s}, false});

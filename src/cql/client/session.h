@@ -117,8 +117,14 @@ struct HostState {
 class RowIterator;
 
 struct GroupOptions {
-  size_t max_statements_per_batch = 64;  // statements of one partition per UNLOGGED BATCH
+  size_t max_statements_per_batch = 64;  // statements per UNLOGGED BATCH
   size_t max_in_flight = 256;            // batches (or single statements) outstanding
+  // Also fill a batch with the statements of further partitions, taken in
+  // token order (so neighbours on the ring, mostly of the same replicas),
+  // instead of one batch per partition. For bulk loads of tables whose
+  // partitions hold few rows: fewer, fuller requests. The batch goes to the
+  // owner of its first statement's partition.
+  bool pack_partitions = false;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -150,7 +156,8 @@ class Session : public std::enable_shared_from_this<Session> {
   util::Result<std::shared_ptr<const PreparedQuery>> prepare(std::string_view query);
 
   // Runs writes grouped by partition: statements sharing a routing key go
-  // together in UNLOGGED BATCHes of at most max_statements_per_batch, others
+  // together in UNLOGGED BATCHes of at most max_statements_per_batch (with
+  // pack_partitions, further partitions' statements fill them up), others
   // one by one; at most max_in_flight outstanding. Waits for all; returns the
   // first error (the others ran).
   util::Status execute_grouped(std::vector<CqlStatement> writes, GroupOptions options = {});

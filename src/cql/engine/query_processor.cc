@@ -578,6 +578,10 @@ class QueryProcessorImpl final : public QueryProcessor {
     std::string key(keyspace);
     key += query;
     prepared->result.id = md5_digest(key);
+    if (plan->table) prepared->table_dropped.push_back(plan->table->dropped);
+    for (const ModificationPlan& m : plan->modifications) {
+      if (m.table) prepared->table_dropped.push_back(m.table->dropped);
+    }
     prepared->plan = std::move(plan);
     return std::shared_ptr<const PreparedStatement>(std::move(prepared));
   }

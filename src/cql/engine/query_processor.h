@@ -24,6 +24,7 @@
 // Thread safety: every method may be called from many threads at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,6 +64,17 @@ struct PreparedStatement {
   // key indices, result metadata.
   PreparedResult result;
   std::shared_ptr<const StatementPlan> plan;
+  // The dropped flags (schema.h) of the tables the statement reads or
+  // writes: once one is set, the statement is stale and servers answer
+  // UNPREPARED for its id, as Cassandra does, so that drivers prepare it
+  // again against the table that now has the name.
+  std::vector<std::shared_ptr<const std::atomic<bool>>> table_dropped;
+  bool is_stale() const {
+    for (const auto& flag : table_dropped) {
+      if (flag->load(std::memory_order_acquire)) return true;
+    }
+    return false;
+  }
 };
 
 struct VoidResult {};

@@ -6,6 +6,12 @@ std::shared_ptr<const PreparedStatement> StatementCache::get(const std::string& 
   std::lock_guard<std::mutex> lock(mu_);
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
+  if (it->second->second->is_stale()) {
+    // Its table was dropped: the id must be prepared again (UNPREPARED).
+    lru_.erase(it->second);
+    index_.erase(it);
+    return nullptr;
+  }
   lru_.splice(lru_.begin(), lru_, it->second);
   return it->second->second;
 }

@@ -26,6 +26,9 @@ class StatementCache {
   explicit StatementCache(size_t capacity) : capacity_(capacity) {}
 
   // The statement under `key` (marking it most recently used), or nullptr.
+  // A stale statement (PreparedStatement::is_stale: a table it uses was
+  // dropped) is removed instead, so its id is answered UNPREPARED and the
+  // client prepares it again against the current table.
   std::shared_ptr<const PreparedStatement> get(const std::string& key);
   // Stores (or replaces) `key`, evicting the least recently used entry when full.
   void put(const std::string& key, std::shared_ptr<const PreparedStatement> statement);

@@ -492,6 +492,22 @@ TEST_F(SessionTest, PrepareOfAnUnknownTableCarriesTheServerMessage) {
 
 // ---------------------------------------------------- server restart --
 
+TEST_F(SessionTest, ATableDroppedAndCreatedAgainIsReachedByTheSamePreparedText) {
+  must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
+  auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
+  ASSERT_TRUE(insert);
+  ASSERT_TRUE(session_->execute(bind(insert, {CqlValue(int32_t{1}), CqlValue(std::string("a"))}))
+                  .is_ok());
+  // The server answers UNPREPARED for a statement whose table was dropped
+  // (as Cassandra does); the session prepares it again, now against the new
+  // table.
+  must("DROP TABLE ks.kv");
+  must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
+  auto again = session_->execute(bind(insert, {CqlValue(int32_t{2}), CqlValue(std::string("b"))}));
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  EXPECT_EQ(count_rows(*session_, "ks.kv"), 1);
+}
+
 TEST_F(SessionTest, ReprepareAfterAServerRestartIsTransparent) {
   must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
   auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
@@ -885,6 +901,30 @@ TEST_F(SessionTest, ExecuteGroupedLandsAThousandInsertsOverTenPartitions) {
   EXPECT_EQ(count_rows(*session_, "ks.g"), 1000);
   for (int32_t p = 0; p < 10; ++p) {
     EXPECT_EQ(count_rows(*session_, "ks.g WHERE p = " + std::to_string(p)), 100) << "p=" << p;
+  }
+}
+
+TEST_F(SessionTest, ExecuteGroupedPacksSmallPartitionsIntoFullBatches) {
+  must("CREATE TABLE ks.g (p int, c int, v text, PRIMARY KEY (p, c))");
+  auto insert = prepare("INSERT INTO ks.g (p, c, v) VALUES (?, ?, ?)");
+  ASSERT_TRUE(insert);
+  // 500 partitions of 2 rows: 1000 statements in batches of 64 across
+  // partitions, where one batch per partition would take 500 requests.
+  std::vector<CqlStatement> writes;
+  for (int32_t i = 0; i < 1000; ++i) {
+    CqlStatement s = bind(insert, {CqlValue(i / 2), CqlValue(i), CqlValue(std::string("x"))});
+    s.idempotent = true;
+    writes.push_back(std::move(s));
+  }
+  GroupOptions options;
+  options.max_statements_per_batch = 64;
+  options.max_in_flight = 4;
+  options.pack_partitions = true;
+  auto st = session_->execute_grouped(std::move(writes), options);
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  EXPECT_EQ(count_rows(*session_, "ks.g"), 1000);
+  for (int32_t p : {0, 1, 250, 499}) {
+    EXPECT_EQ(count_rows(*session_, "ks.g WHERE p = " + std::to_string(p)), 2) << "p=" << p;
   }
 }
 

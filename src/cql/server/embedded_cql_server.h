@@ -1,0 +1,57 @@
+// EmbeddedCqlServer: the whole embedded CQL node in one object — the store
+// in config.data_directory (storage/store.h), the query processor over it
+// (engine/query_processor.h) and the network server (cql_server.h) — as
+// `medallion cql-server`, `medallion up`, the benchmarks and the tests
+// start it.
+//
+// system.local must report the address the server is bound to, which is
+// known only once it listens (port 0 picks a free one). So the server starts
+// first in front of a forwarder that answers "still starting" (a retryable
+// error), the processor is opened with the bound address, and the forwarder
+// is pointed at it before start() returns: a client connecting after
+// start() sees a complete node.
+//
+// Stopping closes the listener and every connection first, then the
+// processor, then the store (the group-commit sync thread flushes what was
+// acknowledged). The data directory is locked while the store is open: a
+// second server on it fails to start with a message saying so.
+//
+// Thread safety: start/stop from one thread; the node serves on its own
+// threads in between.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "cql/server/server_config.h"
+#include "util/status.h"
+
+namespace medallion::cql {
+
+class EmbeddedCqlServer {
+ public:
+  // Opens the store, starts serving on config.host:config.port. Errors name
+  // the data directory or the address (port in use, directory locked).
+  static util::Result<std::unique_ptr<EmbeddedCqlServer>> start(const ServerConfig& config);
+  ~EmbeddedCqlServer();  // stop()
+  EmbeddedCqlServer(const EmbeddedCqlServer&) = delete;
+  EmbeddedCqlServer& operator=(const EmbeddedCqlServer&) = delete;
+
+  // The address bound ("127.0.0.1") and port (the chosen one for port 0).
+  const std::string& host() const;
+  uint16_t port() const;
+  // "host:port" (IPv6 hosts in brackets), what clients are given.
+  std::string endpoint() const;
+
+  // Stops serving and closes the store. Idempotent.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit EmbeddedCqlServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace medallion::cql
