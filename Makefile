@@ -1,6 +1,6 @@
 # medallion — the developer entry points. See README.md.
 #
-#   make up      install dependencies, build, generate + land + inspect the data
+#   make up      install dependencies, build, generate the data once, run the pipeline
 #   make test    install dependencies, build (normal, ASan+UBSan, fuzz) and run every test
 #   make bench   run the benchmarks of the README's performance table
 #   make fmt     clang-format the sources
@@ -11,6 +11,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 DATA_DIR   ?= data
 LAKE       ?= data_lake
+CQL_DATA   ?= cql_data
 SOURCE     ?= $(DATA_DIR)/assignment_data.jsonl.bz2
 CTEST_JOBS ?= 2
 MEDALLION  := $(BUILD)/src/cli/medallion
@@ -58,13 +59,11 @@ $(SOURCE): | build
 	@mkdir -p $(DATA_DIR)
 	$(MEDALLION) gen --out $(SOURCE) --truth $(DATA_DIR)/assignment_data.truth.json
 
+# The whole pipeline on the embedded CQL server (medallion up): land, refine,
+# both streams, then a summary and how to reach the data.
 up: build $(SOURCE)
-	$(MEDALLION) land --source $(SOURCE) --lake $(LAKE)
-	$(MEDALLION) inspect-source $(SOURCE)
-	@echo
-	@echo "medallion: the source is generated ($(SOURCE)) and landed in $(LAKE)/landingzone."
-	@echo "Next to come: refine (landing -> raw Delta table), the session stream (raw -> gold),"
-	@echo "the embedded CQL server with the serving tables, and the REST API on port 8000."
+	$(MEDALLION) up --source $(SOURCE) --lake $(LAKE) --cql-data $(CQL_DATA)
+	$(MEDALLION) insights --lake $(LAKE) --chart $(DATA_DIR)/completed_per_country.svg
 
 bench: build $(SOURCE)
 	@scripts/bench $(MEDALLION) $(BUILD) $(DATA_DIR)

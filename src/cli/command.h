@@ -34,10 +34,14 @@ int report_failure(const util::Status& status);
 
 void add_gen_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_land_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
-void add_inspect_source_command(CLI::App& app, const GlobalOptions& global,
-                                CommandAction& action);
+void add_inspect_source_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_parquet_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_cql_server_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_refine_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_insights_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_init_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_stream_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_up_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 }  // namespace medallion::cli

@@ -31,10 +31,15 @@ int run(int argc, char** argv) {
   CommandAction action;
   add_gen_command(app, global, action);
   add_land_command(app, global, action);
+  add_init_command(app, global, action);
+  add_refine_command(app, global, action);
+  add_stream_command(app, global, action);
+  add_up_command(app, global, action);
   add_inspect_source_command(app, global, action);
   add_parquet_command(app, global, action);
   add_delta_command(app, global, action);
   add_cql_server_command(app, global, action);
+  add_insights_command(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -48,4 +48,8 @@ std::string LakeLayout::use_case_session_events() const {
   return use_case_table(kUseCaseName, kUseCaseSessionEventsTable);
 }
 
+std::string LakeLayout::stream_checkpoint(std::string_view stream) const {
+  return join_path(join_path(root_, kCheckpointsDir), stream);
+}
+
 }  // namespace medallion::lake

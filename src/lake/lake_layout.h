@@ -9,6 +9,8 @@
 //     raw/assignment_data/r_session_events/         silver, Delta
 //     raw/assignment_data/r_session_events_quarantine/
 //     use_case/uc_assignment/uc_delta_session_events/  gold, Delta
+//     _checkpoints/<stream>/                       the streams' progress
+//                                                  (pipeline/stream_checkpoint.h)
 //
 // <load-date> is the UTC date (YYYY-MM-DD) on which the file was fetched.
 //
@@ -26,6 +28,7 @@ inline constexpr std::string_view kDefaultLakeRoot = "./data_lake";
 inline constexpr std::string_view kLandingZone = "landingzone";  // bronze
 inline constexpr std::string_view kRawZone = "raw";              // silver
 inline constexpr std::string_view kUseCaseZone = "use_case";     // gold
+inline constexpr std::string_view kCheckpointsDir = "_checkpoints";
 
 // The one data set of SPEC.md and the names of its tables.
 inline constexpr std::string_view kAssignmentDataset = "assignment_data";
@@ -54,6 +57,10 @@ class LakeLayout {
   std::string raw_session_events() const;
   std::string raw_session_events_quarantine() const;
   std::string use_case_session_events() const;
+
+  // <root>/_checkpoints/<stream>: where a stream of the pipeline keeps its
+  // progress.
+  std::string stream_checkpoint(std::string_view stream) const;
 
  private:
   std::string root_;

@@ -5,6 +5,8 @@
 #include "columnar/expression.h"
 #include "columnar/hash_aggregate.h"
 #include "delta/columnar_bridge.h"
+#include "delta/snapshot.h"
+#include "delta/table_scan.h"
 #include "delta/table_writer.h"
 #include "pipeline/table_schemas.h"
 #include "util/civil_time.h"
@@ -91,11 +93,11 @@ delta::MergeSpec session_merge_spec(int64_t now_micros) {
   const Expr now = Expr::timestamp(now_micros);
   delta::WhenMatched update;
   // Changed when the batch brings an earlier start or a later end.
-  update.condition = columnar::or_(
-      earlier(col("s.start_ts"), col("t.start_ts")),
-      columnar::and_(columnar::is_not_null(col("s.end_ts")),
-                     columnar::or_(columnar::is_null(col("t.end_ts")),
-                                   columnar::gt(col("s.end_ts"), col("t.end_ts")))));
+  update.condition =
+      columnar::or_(earlier(col("s.start_ts"), col("t.start_ts")),
+                    columnar::and_(columnar::is_not_null(col("s.end_ts")),
+                                   columnar::or_(columnar::is_null(col("t.end_ts")),
+                                                 columnar::gt(col("s.end_ts"), col("t.end_ts")))));
   update.set = {
       {"country", columnar::if_(earlier(col("s.start_ts"), col("t.start_ts")), col("s.country"),
                                 col("t.country"))},
@@ -140,6 +142,26 @@ util::Result<delta::MergeResult> merge_session_events(util::FileSystem& fs,
   delta::WriteOptions write = options;
   if (write.now_ms == 0) write.now_ms = util::unix_now_ms();
   return delta::merge(fs, table_root, sessions, session_merge_spec(write.now_ms * 1000), write);
+}
+
+util::Result<SessionsTableCounts> count_sessions_table(util::FileSystem& fs,
+                                                       const std::string& table_root) {
+  MEDALLION_ASSIGN_OR_RETURN(delta::Snapshot snapshot, delta::load_snapshot(fs, table_root));
+  delta::ScanOptions options;
+  options.columns = {"session_status"};
+  MEDALLION_ASSIGN_OR_RETURN(delta::TableScan scan, delta::TableScan::make(snapshot, options));
+  SessionsTableCounts counts;
+  MEDALLION_RETURN_IF_ERROR(scan.read_all(fs, [&](parquet::RowBatch&& rows) -> util::Status {
+    MEDALLION_ASSIGN_OR_RETURN(columnar::RecordBatch batch,
+                               delta::to_record_batch(scan.output_schema(), std::move(rows)));
+    const columnar::Column& status = batch.column(0);
+    counts.sessions += static_cast<int64_t>(batch.num_rows());
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      counts.completed += !status.is_null(r) && status.int32_at(r) == 1 ? 1 : 0;
+    }
+    return util::Status::ok();
+  }));
+  return counts;
 }
 
 BatchSink sessions_sink(util::FileSystem& fs, std::string table_root, std::string stream_id,

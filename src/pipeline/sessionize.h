@@ -54,6 +54,15 @@ util::Result<delta::MergeResult> merge_session_events(util::FileSystem& fs,
                                                       const columnar::RecordBatch& events,
                                                       const delta::WriteOptions& options);
 
+// Rows of the sessions table at its latest version, and those with
+// session_status = 1 (read from the status column only).
+struct SessionsTableCounts {
+  int64_t sessions = 0;
+  int64_t completed = 0;
+};
+util::Result<SessionsTableCounts> count_sessions_table(util::FileSystem& fs,
+                                                       const std::string& table_root);
+
 // A stream sink (stream_runner.h) merging each batch of raw events into the
 // sessions table at table_root exactly once: the commit carries
 // txn(appId = stream_id, version = batch id), so a batch replayed after a

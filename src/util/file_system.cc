@@ -459,6 +459,37 @@ std::string parent_dir(std::string_view path) {
   return std::string(strip_trailing_slashes(path.substr(0, slash)));
 }
 
+Status remove_tree(FileSystem& fs, const std::string& path) {
+  MEDALLION_ASSIGN_OR_RETURN(bool present, fs.exists(path));
+  if (!present) return Status::ok();
+  Result<std::vector<std::string>> entries = fs.list_dir(path);
+  if (!entries.is_ok()) return fs.remove_file(path);  // not a directory
+  for (const std::string& name : *entries) {
+    MEDALLION_RETURN_IF_ERROR(remove_tree(fs, join_path(path, name)));
+  }
+  return fs.remove_dir(path);
+}
+
+Status remove_tree_atomically(FileSystem& fs, const std::string& path) {
+  const std::string dir = parent_dir(path);
+  const std::string prefix = fmt::format(".{}.removed-", base_name(path));
+  // Trees left by an earlier call that crashed while removing.
+  if (auto names = fs.list_dir(dir); names.is_ok()) {
+    for (const std::string& name : *names) {
+      if (name.rfind(prefix, 0) == 0)
+        MEDALLION_RETURN_IF_ERROR(remove_tree(fs, join_path(dir, name)));
+    }
+  }
+  MEDALLION_ASSIGN_OR_RETURN(bool present, fs.exists(path));
+  if (!present) return Status::ok();
+  std::random_device random;
+  const std::string aside =
+      join_path(dir, fmt::format("{}{}-{:08x}", prefix, ::getpid(), random()));
+  MEDALLION_RETURN_IF_ERROR(fs.rename(path, aside));
+  MEDALLION_RETURN_IF_ERROR(fs.sync_dir(dir));
+  return remove_tree(fs, aside);
+}
+
 std::string base_name(std::string_view path) {
   path = strip_trailing_slashes(path);
   if (path == "/") return "/";

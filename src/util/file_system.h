@@ -107,6 +107,17 @@ FileSystem& posix_file_system();
 // rename over path, fsync of the directory.
 Status write_file_atomic(FileSystem& fs, const std::string& path, std::string_view data);
 
+// Removes path and everything under it (a file, or a directory tree).
+// A path that does not exist is OK. Not atomic: a crash leaves part of the
+// tree; callers that need all-or-nothing rename the tree aside first
+// (remove_tree_atomically).
+Status remove_tree(FileSystem& fs, const std::string& path);
+// Renames path to a hidden sibling ".<name>.removed-<pid>-<random>", syncs
+// the parent, then removes that tree: readers see the whole tree or none.
+// Trees so named (left by a crash during the removal) are removed by the
+// next call on the same path.
+Status remove_tree_atomically(FileSystem& fs, const std::string& path);
+
 // "dir/name" without doubling separators; parent_dir("a/b/c") == "a/b".
 std::string join_path(std::string_view dir, std::string_view name);
 std::string parent_dir(std::string_view path);

@@ -301,3 +301,34 @@ TEST_F(PosixFileSystemTest, WriteFileAtomicIntoUnwritablePlaceNamesPath) {
 
 }  // namespace
 }  // namespace medallion::util
+
+namespace medallion::util {
+namespace {
+
+TEST_F(PosixFileSystemTest, RemoveTreeRemovesNestedFilesAndDirectories) {
+  const std::string tree = path("tree");
+  ASSERT_TRUE(fs_.create_dirs(tree + "/a/b").is_ok());
+  ASSERT_TRUE(write_file_atomic(fs_, tree + "/a/b/f", "x").is_ok());
+  ASSERT_TRUE(write_file_atomic(fs_, tree + "/g", "y").is_ok());
+  ASSERT_TRUE(remove_tree(fs_, tree).is_ok());
+  EXPECT_FALSE(*fs_.exists(tree));
+  EXPECT_TRUE(remove_tree(fs_, tree).is_ok());  // already gone: fine
+}
+
+TEST_F(PosixFileSystemTest, RemoveTreeAtomicallyLeavesNoTraceAndClearsEarlierLeftovers) {
+  const std::string tree = path("table");
+  ASSERT_TRUE(fs_.create_dirs(tree + "/_delta_log").is_ok());
+  ASSERT_TRUE(write_file_atomic(fs_, tree + "/_delta_log/0.json", "{}").is_ok());
+  // What a crash in the middle of an earlier removal leaves.
+  const std::string leftover = path(".table.removed-1-00000000");
+  ASSERT_TRUE(fs_.create_dirs(leftover + "/part").is_ok());
+  ASSERT_TRUE(remove_tree_atomically(fs_, tree).is_ok());
+  EXPECT_FALSE(*fs_.exists(tree));
+  EXPECT_FALSE(*fs_.exists(leftover));
+  auto names = fs_.list_dir(dir_);
+  ASSERT_TRUE(names.is_ok());
+  EXPECT_TRUE(names->empty()) << (*names)[0];
+}
+
+}  // namespace
+}  // namespace medallion::util

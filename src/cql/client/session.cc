@@ -161,7 +161,7 @@ std::string address_of(const CqlValue& v) {
 // ------------------------------------------------------------- CqlStatement --
 
 util::Result<CqlStatement> CqlStatement::bind(std::shared_ptr<const PreparedQuery> prepared,
-                                        const std::vector<CqlValue>& values) {
+                                              const std::vector<CqlValue>& values) {
   if (!prepared) {
     return util::Status::invalid_argument("cql: bind of no prepared statement: prepare it first");
   }
@@ -182,9 +182,9 @@ util::Result<CqlStatement> CqlStatement::bind(std::shared_ptr<const PreparedQuer
     std::string bytes;
     const auto st = encode_value(columns[i].type, values[i], &bytes);
     if (!st.is_ok()) {
-      return util::Status::invalid_argument(
-          fmt::format("cql: bind value {} ({} {}): {}", i, columns[i].name,
-                      columns[i].type.to_cql(), st.message()));
+      return util::Status::invalid_argument(fmt::format("cql: bind value {} ({} {}): {}", i,
+                                                        columns[i].name, columns[i].type.to_cql(),
+                                                        st.message()));
     }
     s.values.push_back(Value::of(std::move(bytes)));
   }
@@ -204,7 +204,7 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
   mutable std::mutex mutex;  // guards topology, control, closed
   std::shared_ptr<const Topology> topology = std::make_shared<Topology>();
   std::shared_ptr<ClientConnection> control;
-  Endpoint control_endpoint;  // the host `control` is connected to
+  Endpoint control_endpoint;                                 // the host `control` is connected to
   std::shared_ptr<boost::asio::steady_timer> control_timer;  // the wait before reopening
   bool closed = false;
   bool control_reopening = false;
@@ -304,16 +304,14 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
                        auto peers = self->rows_of(r, conn->endpoint(), "system.peers");
                        if (!peers.is_ok()) return done(peers.status());
                        for (size_t i = 0; i < peers->size(); ++i) {
-                         std::string address =
-                             address_of(cell(*peers, i, "rpc_address"));
+                         std::string address = address_of(cell(*peers, i, "rpc_address"));
                          if (is_unspecified(address)) {
                            address = address_of(cell(*peers, i, "peer"));
                          }
                          if (address.empty()) continue;
-                         nodes.push_back(NodeInfo{
-                             Endpoint{address, self->config.port},
-                             text_of(cell(*peers, i, "data_center")),
-                             texts_of(cell(*peers, i, "tokens"))});
+                         nodes.push_back(NodeInfo{Endpoint{address, self->config.port},
+                                                  text_of(cell(*peers, i, "data_center")),
+                                                  texts_of(cell(*peers, i, "tokens"))});
                        }
                        done(std::move(nodes));
                      });
@@ -329,9 +327,9 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
     }
     const auto* rows = std::get_if<RowsResult>(&r->message);
     if (rows == nullptr) {
-      return util::Status::corruption(fmt::format(
-          "cql: {} answered {} to a SELECT of {}: the server is not a CQL node", endpoint,
-          response_name(r->message), table));
+      return util::Status::corruption(
+          fmt::format("cql: {} answered {} to a SELECT of {}: the server is not a CQL node",
+                      endpoint, response_name(r->message), table));
     }
     return ResultPage(rows->metadata.columns, *rows);
   }
@@ -355,9 +353,9 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
       *it = std::move(updated);
     }
     if (next->local_dc.empty()) {
-      next->local_dc = !config.local_dc.empty()               ? config.local_dc
-                       : !nodes.empty() ? nodes.front().data_center
-                                        : std::string();
+      next->local_dc = !config.local_dc.empty() ? config.local_dc
+                       : !nodes.empty()         ? nodes.front().data_center
+                                                : std::string();
     }
     std::vector<std::vector<std::string>> tokens;
     for (const auto& h : next->hosts) tokens.push_back(h->tokens);
@@ -450,12 +448,12 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
         if (closed) return;
         control_timer = timer;
       }
-      timer->async_wait([weak, backoff,
-                         max = config.reconnect_max](const boost::system::error_code& ec) {
-        auto self = weak.lock();
-        if (ec || !self || self->is_closed()) return;
-        self->try_control(0, std::min(backoff * 2, max));
-      });
+      timer->async_wait(
+          [weak, backoff, max = config.reconnect_max](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (ec || !self || self->is_closed()) return;
+            self->try_control(0, std::min(backoff * 2, max));
+          });
       return;
     }
     const Endpoint endpoint = topo->hosts[index]->endpoint;
@@ -521,8 +519,8 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
 // One request across its tries: the plan, the hosts tried, the retries left.
 struct Session::Impl::Attempt {
   std::shared_ptr<const Topology> topology;
-  CqlStatement statement;              // routing, options, timeout (a batch's first member)
-  std::vector<CqlStatement> members;   // a batch's statements; empty for one statement
+  CqlStatement statement;                      // routing, options, timeout (a batch's first member)
+  std::vector<CqlStatement> members;           // a batch's statements; empty for one statement
   std::map<std::string, std::string> new_ids;  // prepared ids replaced after UNPREPARED
   ResultCallback callback;
   std::vector<size_t> plan;
@@ -545,8 +543,8 @@ struct Session::Impl::Attempt {
       b.consistency = consistency;
       b.default_timestamp = statement.timestamp;
       for (const auto& m : members) {
-        b.statements.push_back(BatchStatement{m.prepared != nullptr,
-                                              m.prepared ? id_of(m) : m.query, m.values});
+        b.statements.push_back(
+            BatchStatement{m.prepared != nullptr, m.prepared ? id_of(m) : m.query, m.values});
       }
       return Request{std::nullopt, std::move(b)};
     }
@@ -719,8 +717,8 @@ void Session::Impl::reprepare(const std::shared_ptr<Attempt>& a, const std::shar
         if (prepared == nullptr) {
           auto st = response_status(*r, endpoint);
           if (st.is_ok()) {
-            st = util::Status::corruption(fmt::format(
-                "cql: {} answered {} to PREPARE", endpoint, response_name(r->message)));
+            st = util::Status::corruption(
+                fmt::format("cql: {} answered {} to PREPARE", endpoint, response_name(r->message)));
           }
           return a->finish(util::Status(
               st.code(), fmt::format("{} (preparing again after UNPREPARED)", st.message())));
@@ -802,10 +800,9 @@ util::Result<std::shared_ptr<Session>> Session::connect(ClusterConfig config) {
   for (const auto& endpoint : c.hosts) contact_points.push_back(NodeInfo{endpoint, "", {}});
   auto promise = std::make_shared<std::promise<util::Result<std::vector<NodeInfo>>>>();
   auto future = promise->get_future();
-  impl->read_nodes(control, control_endpoint,
-                   [promise](util::Result<std::vector<NodeInfo>> r) {
-                     promise->set_value(std::move(r));
-                   });
+  impl->read_nodes(control, control_endpoint, [promise](util::Result<std::vector<NodeInfo>> r) {
+    promise->set_value(std::move(r));
+  });
   if (future.wait_for(c.request_timeout + kSyncSlack) != std::future_status::ready) {
     return util::Status::io_error(fmt::format(
         "cql: {} did not answer the reads of system.local and system.peers: check the node",
@@ -860,10 +857,9 @@ util::Result<T> wait_for(IoThreads& io, std::chrono::milliseconds limit, Start s
 util::Result<ResultPage> Session::execute(CqlStatement statement) {
   const auto per_try = statement.timeout.value_or(impl_->config.request_timeout);
   const auto limit = per_try * static_cast<int64_t>(impl_->config.max_retries + 2) + kSyncSlack;
-  return wait_for<ResultPage>(impl_->io, std::chrono::duration_cast<std::chrono::milliseconds>(limit),
-                              [&](ResultCallback cb) {
-                                impl_->start(std::move(statement), std::move(cb));
-                              });
+  return wait_for<ResultPage>(
+      impl_->io, std::chrono::duration_cast<std::chrono::milliseconds>(limit),
+      [&](ResultCallback cb) { impl_->start(std::move(statement), std::move(cb)); });
 }
 
 util::Result<RowIterator> Session::iterate(CqlStatement statement) {
@@ -901,9 +897,8 @@ util::Result<std::shared_ptr<const PreparedQuery>> Session::prepare(std::string_
     if (result == nullptr) {
       auto st = response_status(*r, host->endpoint.to_string());
       if (!st.is_ok()) return st;
-      return util::Status::corruption(fmt::format("cql: {} answered {} to PREPARE",
-                                                  host->endpoint.to_string(),
-                                                  response_name(r->message)));
+      return util::Status::corruption(fmt::format(
+          "cql: {} answered {} to PREPARE", host->endpoint.to_string(), response_name(r->message)));
     }
     auto prepared = std::make_shared<PreparedQuery>();
     prepared->query = text;
@@ -932,46 +927,56 @@ util::Status Session::execute_grouped(std::vector<CqlStatement> writes, GroupOpt
         "cql: execute_grouped ran on the session's event loop (client): call it from another "
         "thread");
   }
-  // Units of work: batches of statements sharing a routing key, and single
-  // statements.
-  std::map<std::string, std::vector<CqlStatement*>> by_key;
-  std::vector<CqlStatement*> singles;
-  for (auto& w : writes) {
-    if (w.routing_key && w.prepared) {
-      by_key[*w.routing_key].push_back(&w);
-    } else {
-      singles.push_back(&w);
-    }
-  }
+  // Units of work: batches of statements sharing a routing key (with
+  // pack_partitions: of neighbouring keys), and single statements.
   const size_t per_batch = std::max<size_t>(options.max_statements_per_batch, 1);
   std::vector<std::pair<std::vector<CqlStatement*>, bool>> work;  // (statements, batch)
+  std::vector<CqlStatement*> singles;
+  const auto add_part = [&](std::vector<CqlStatement*> part) {
+    const bool batch = part.size() > 1;
+    work.emplace_back(std::move(part), batch);
+  };
   if (options.pack_partitions) {
-    std::vector<std::pair<int64_t, std::vector<CqlStatement*>*>> by_token;
-    by_token.reserve(by_key.size());
-    for (auto& [key, group] : by_key) by_token.emplace_back(murmur3_token(key), &group);
-    std::sort(by_token.begin(), by_token.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<CqlStatement*> part;
-    for (auto& [token, group] : by_token) {
-      for (CqlStatement* s : *group) {
-        part.push_back(s);
-        if (part.size() == per_batch) {
-          work.emplace_back(std::move(part), per_batch > 1);
-          part = {};
-        }
+    // (token, key, statement): sorted, a partition's statements are
+    // adjacent and partitions come in ring order.
+    struct Keyed {
+      int64_t token;
+      const std::string* key;
+      CqlStatement* statement;
+    };
+    std::vector<Keyed> keyed;
+    keyed.reserve(writes.size());
+    for (auto& w : writes) {
+      if (w.routing_key && w.prepared) {
+        keyed.push_back({murmur3_token(*w.routing_key), &*w.routing_key, &w});
+      } else {
+        singles.push_back(&w);
       }
     }
-    if (!part.empty()) {
-      const bool batch = part.size() > 1;
-      work.emplace_back(std::move(part), batch);
+    std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+      return a.token != b.token ? a.token < b.token : *a.key < *b.key;
+    });
+    for (size_t i = 0; i < keyed.size(); i += per_batch) {
+      std::vector<CqlStatement*> part;
+      part.reserve(std::min(per_batch, keyed.size() - i));
+      for (size_t j = i; j < keyed.size() && j < i + per_batch; ++j) {
+        part.push_back(keyed[j].statement);
+      }
+      add_part(std::move(part));
     }
   } else {
+    std::map<std::string, std::vector<CqlStatement*>> by_key;
+    for (auto& w : writes) {
+      if (w.routing_key && w.prepared) {
+        by_key[*w.routing_key].push_back(&w);
+      } else {
+        singles.push_back(&w);
+      }
+    }
     for (auto& [key, group] : by_key) {
       for (size_t i = 0; i < group.size(); i += per_batch) {
-        std::vector<CqlStatement*> part(group.begin() + i,
-                                     group.begin() + std::min(group.size(), i + per_batch));
-        const bool batch = part.size() > 1;
-        work.emplace_back(std::move(part), batch);
+        add_part(std::vector<CqlStatement*>(group.begin() + i,
+                                            group.begin() + std::min(group.size(), i + per_batch)));
       }
     }
   }

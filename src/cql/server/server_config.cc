@@ -69,7 +69,11 @@ const toml::table* section_table(const toml::table& root, std::string_view name,
 }
 
 util::Status parse_into(const toml::table& root, const std::string& file, ServerConfig* config) {
-  MEDALLION_RETURN_IF_ERROR(check_keys(root, "", {"server", "auth", "commit"}, file));
+  // The file may be the whole medallion.toml, whose other tables belong to
+  // the client ([cql]) and the pipeline (pipeline/pipeline_config.h).
+  MEDALLION_RETURN_IF_ERROR(check_keys(
+      root, "",
+      {"server", "auth", "commit", "cql", "lake", "pipeline", "stream", "embedded", "api"}, file));
   util::Status status;
   if (const toml::table* server = section_table(root, "server", file, &status)) {
     MEDALLION_RETURN_IF_ERROR(

@@ -7,7 +7,7 @@
 // reason, by the first rule below that applies:
 //
 //   truncated      the last line of the input has no terminating '\n' and is
-//                  not a complete JSON object (an interrupted transfer)
+//                  not valid JSON (an interrupted transfer)
 //   not_json       the line is not a JSON object (syntax error, another JSON
 //                  type, an empty line)
 //   missing_field  a non-nullable field is absent or null
@@ -17,6 +17,9 @@
 //                  util::parse_iso8601 (zone-less text is UTC)
 //   unknown_event  a field with allowed_values holds another value (for the
 //                  session-events source: an event other than start/end)
+// The last two are value checks, made once every field has passed the
+// first two, in schema order: for the session-events source, an unknown
+// event comes before a bad ts.
 //
 // Nullable fields that are absent or null become nulls. Accepted rows keep
 // their 1-based line number in the batch's line_numbers; rejected lines are
@@ -57,7 +60,7 @@ struct RejectedLine {
   int64_t line_number;  // 1-based
   std::string text;     // raw bytes of the line, capped at kMaxRejectTextBytes
   RejectReason reason;
-  std::string detail;   // e.g. the field name: "missing_field: ts"
+  std::string detail;  // e.g. the field name: "missing_field: ts"
 };
 
 // What a decoder hands back as lines are completed.

@@ -1,0 +1,114 @@
+#include "pipeline/stream_jobs.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <vector>
+
+#include "cql/client/session.h"
+#include "delta/log_segment.h"
+#include "delta/stream_source.h"
+#include "pipeline/sessionize.h"
+
+namespace medallion::pipeline {
+namespace {
+
+// Statements per UNLOGGED BATCH, and batches outstanding, when the serving
+// stream writes: big enough to amortize a request, small enough to stay
+// under Cassandra's batch size warning for a single partition.
+constexpr size_t kServingStatementsPerBatch = 32;
+constexpr size_t kServingBatchesInFlight = 256;
+constexpr size_t kServingRowsPerSlice = 65536;
+
+util::Status require_table(util::FileSystem& fs, const std::string& table_root,
+                           std::string_view produced_by) {
+  auto listing = delta::list_log(fs, table_root);
+  if (listing.is_ok()) return util::Status::ok();
+  if (listing.status().code() == util::StatusCode::kNotFound) {
+    return util::Status::not_found(fmt::format(
+        "pipeline: no Delta table at {}: run `medallion {}` first", table_root, produced_by));
+  }
+  return listing.status();
+}
+
+StreamRunOptions run_options(const lake::LakeLayout& layout, std::string_view stream,
+                             const StreamJobOptions& options) {
+  StreamRunOptions run;
+  run.checkpoint_dir = layout.stream_checkpoint(stream);
+  run.trigger = options.trigger;
+  run.interval = options.interval;
+  run.stop_signal = options.stop_signal;
+  run.on_progress = options.on_progress;
+  return run;
+}
+
+util::Result<delta::DeltaStreamSource> open_source(util::FileSystem& fs,
+                                                   const std::string& table_root,
+                                                   const StreamJobOptions& options) {
+  delta::StreamSourceOptions source;
+  source.max_files_per_trigger = options.max_files_per_trigger;
+  // Both sinks are idempotent on content: rows of rewritten files may come
+  // again (a MERGE's rewrite carries unchanged rows along).
+  source.ignore_changes = true;
+  return delta::DeltaStreamSource::open(fs, table_root, source);
+}
+
+}  // namespace
+
+util::Result<StreamRunSummary> run_sessions_job(util::FileSystem& fs,
+                                                const lake::LakeLayout& layout,
+                                                const StreamJobOptions& options) {
+  const std::string raw = layout.raw_session_events();
+  const std::string gold = layout.use_case_session_events();
+  MEDALLION_RETURN_IF_ERROR(require_table(fs, raw, "refine"));
+  MEDALLION_RETURN_IF_ERROR(ensure_sessions_table(fs, gold));
+  const StreamRunOptions run = run_options(layout, kSessionsStreamName, options);
+  MEDALLION_ASSIGN_OR_RETURN(std::string id, stream_id(fs, run.checkpoint_dir));
+  MEDALLION_ASSIGN_OR_RETURN(delta::DeltaStreamSource source, open_source(fs, raw, options));
+  StreamRunOptions with_fs = run;
+  with_fs.fs = &fs;
+  return run_stream(source, sessions_sink(fs, gold, std::move(id)), with_fs);
+}
+
+util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
+                                                const lake::LakeLayout& layout,
+                                                cql::Session& session,
+                                                const ServingOptions& serving,
+                                                const StreamJobOptions& options) {
+  const std::string gold = layout.use_case_session_events();
+  MEDALLION_RETURN_IF_ERROR(require_table(fs, gold, "stream sessions"));
+  MEDALLION_ASSIGN_OR_RETURN(ServingStatements statements,
+                             ServingStatements::prepare(session, serving));
+  MEDALLION_ASSIGN_OR_RETURN(delta::DeltaStreamSource source, open_source(fs, gold, options));
+
+  ServingJobSummary summary;
+  const BatchSink sink = [&](const columnar::RecordBatch& batch, int64_t) -> util::Status {
+    // In slices: the statements of a whole batch would hold every row's
+    // values several times over.
+    for (size_t begin = 0; begin < batch.num_rows(); begin += kServingRowsPerSlice) {
+      std::vector<cql::CqlStatement> writes;
+      ServingCounts counts;
+      MEDALLION_RETURN_IF_ERROR(statements.append_writes(batch, begin, begin + kServingRowsPerSlice,
+                                                         serving, &writes, &counts));
+      const auto start = std::chrono::steady_clock::now();
+      cql::GroupOptions group;
+      group.max_statements_per_batch = kServingStatementsPerBatch;
+      group.max_in_flight = kServingBatchesInFlight;
+      group.pack_partitions = true;
+      util::Status written = session.execute_grouped(std::move(writes), group);
+      summary.cql_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!written.is_ok()) {
+        return written.with_context("pipeline: cannot write the serving tables");
+      }
+      summary.counts += counts;
+    }
+    return util::Status::ok();
+  };
+  StreamRunOptions run = run_options(layout, kServingStreamName, options);
+  run.fs = &fs;
+  MEDALLION_ASSIGN_OR_RETURN(summary.run, run_stream(source, sink, run));
+  return summary;
+}
+
+}  // namespace medallion::pipeline
