@@ -22,3 +22,17 @@ endif()
 # (header-only, Debian's libboost1.81-dev).
 find_package(RocksDB CONFIG REQUIRED)
 find_package(Boost 1.81 CONFIG REQUIRED)
+
+# The memory allocator of the programs (not of the libraries, nor of the
+# sanitizer and fuzz trees, whose runtimes replace malloc themselves). The
+# pipeline and the CQL server allocate many small, short-lived buffers, and
+# glibc's malloc spent a third of the serving load's CPU on them; tcmalloc
+# (Debian's libgoogle-perftools-dev) cuts that CPU by about 30% in all.
+if(NOT MEDALLION_SANITIZE AND NOT MEDALLION_FUZZ)
+  find_library(MEDALLION_TCMALLOC NAMES tcmalloc_minimal REQUIRED)
+endif()
+function(medallion_link_allocator target)
+  if(MEDALLION_TCMALLOC)
+    target_link_libraries(${target} PRIVATE ${MEDALLION_TCMALLOC})
+  endif()
+endfunction()
