@@ -1,14 +1,13 @@
 #include "pipeline/pipeline_config.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
-
 #include <charconv>
 #include <cstdlib>
 #include <initializer_list>
 
 #include "util/civil_time.h"
 #include "util/file_system.h"
+#include "util/toml_internal.h"
 
 namespace medallion::pipeline {
 namespace {
@@ -20,14 +19,9 @@ util::Status key_error(const std::string& file, std::string_view key, std::strin
 
 util::Status check_keys(const toml::table& table, std::string_view section,
                         std::initializer_list<std::string_view> known, const std::string& file) {
-  for (const auto& [key, node] : table) {
-    bool ok = false;
-    for (std::string_view k : known) ok = ok || key.str() == k;
-    if (!ok) {
-      return key_error(
-          file, section.empty() ? std::string(key.str()) : fmt::format("{}.{}", section, key.str()),
-          "unknown key (see the documented keys in docs/configuration.md)");
-    }
+  if (const auto unknown = util::unknown_toml_key(table, known)) {
+    return key_error(file, fmt::format("{}.{}", section, *unknown),
+                     "unknown key (see the documented keys in docs/configuration.md)");
   }
   return util::Status::ok();
 }
@@ -84,14 +78,12 @@ util::Result<const toml::table*> section(const toml::table& root, std::string_vi
 }
 
 util::Status parse_into(const toml::table& root, const std::string& file, PipelineConfig* c) {
-  for (const auto& [key, node] : root) {
-    bool known = false;
-    for (std::string_view s : kConfigSections) known = known || key.str() == s;
-    if (!known) {
-      return key_error(file, key.str(),
-                       "unknown table (medallion.toml has [lake], [pipeline], [stream], "
-                       "[embedded], [cql], [server], [auth], [commit] and [api])");
-    }
+  if (const auto unknown = util::unknown_toml_key(
+          root,
+          {"lake", "pipeline", "stream", "embedded", "cql", "server", "auth", "commit", "api"})) {
+    return key_error(file, *unknown,
+                     "unknown table (medallion.toml has [lake], [pipeline], [stream], "
+                     "[embedded], [cql], [server], [auth], [commit] and [api])");
   }
   MEDALLION_ASSIGN_OR_RETURN(const toml::table* lake, section(root, "lake", file));
   MEDALLION_ASSIGN_OR_RETURN(const toml::table* pipeline, section(root, "pipeline", file));
@@ -202,9 +194,7 @@ util::Result<PipelineConfig> parse_pipeline_config(std::string_view toml_text,
     const toml::table root = toml::parse(toml_text, file);
     MEDALLION_RETURN_IF_ERROR(parse_into(root, file, &config));
   } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return util::Status::invalid_argument(fmt::format(
-        "config: bad config file ({}:{}:{}): {}", file, where.line, where.column, e.description()));
+    return util::toml_syntax_error("config", file, e);
   }
   return config;
 }

@@ -50,10 +50,6 @@ namespace medallion::pipeline {
 inline constexpr std::string_view kDefaultNow = "2016-11-07T00:00:00Z";
 inline constexpr std::string_view kDefaultConfigFile = "medallion.toml";
 
-// The top-level tables medallion.toml may hold.
-inline constexpr std::string_view kConfigSections[] = {
-    "lake", "pipeline", "stream", "embedded", "cql", "server", "auth", "commit", "api"};
-
 struct Trigger {
   TriggerMode mode = TriggerMode::kAvailableNow;
   std::chrono::milliseconds interval{30000};

@@ -1,7 +1,5 @@
 #include "cql/client/cluster_config.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -11,6 +9,7 @@
 #include <optional>
 
 #include "util/file_system.h"
+#include "util/toml_internal.h"
 
 namespace medallion::cql {
 namespace {
@@ -72,15 +71,14 @@ util::Status endpoint_error(std::string_view text, std::string_view what) {
 
 util::Status key_error(const std::string& file, std::string_view key, std::string_view expected) {
   return util::Status::invalid_argument("cql: bad config key (" + file + ": [cql] " +
-                                        std::string(key) + "): expected " +
-                                        std::string(expected));
+                                        std::string(key) + "): expected " + std::string(expected));
 }
 
 util::Status env_error(std::string_view variable, std::string_view value,
                        std::string_view expected) {
-  return util::Status::invalid_argument("cql: bad environment variable (" +
-                                        std::string(variable) + "='" + std::string(value) +
-                                        "'): expected " + std::string(expected));
+  return util::Status::invalid_argument("cql: bad environment variable (" + std::string(variable) +
+                                        "='" + std::string(value) + "'): expected " +
+                                        std::string(expected));
 }
 
 // "cql: bad contact point ..." -> "bad contact point ...", to nest a message
@@ -107,8 +105,7 @@ util::Status read_int(const toml::table& cql, std::string_view key, const std::s
   if (node == nullptr) return util::Status::ok();
   const auto value = node->value<int64_t>();
   if (!node->is_integer() || !value || *value < min || *value > max) {
-    return key_error(file, key,
-                     "an integer " + std::to_string(min) + ".." + std::to_string(max));
+    return key_error(file, key, "an integer " + std::to_string(min) + ".." + std::to_string(max));
   }
   *out = *value;
   return util::Status::ok();
@@ -142,30 +139,14 @@ util::Status read_string(const toml::table& cql, std::string_view key, const std
 
 util::Status parse_cql_table(const toml::table& cql, const std::string& file,
                              ClusterConfig* config) {
-  static constexpr std::string_view kKeys[] = {
-      "hosts",
-      "port",
-      "username",
-      "password",
-      "local_dc",
-      "consistency",
-      "compression",
-      "connections_per_host",
-      "max_in_flight_per_connection",
-      "connect_timeout_ms",
-      "request_timeout_ms",
-      "startup_deadline_ms",
-      "reconnect_base_ms",
-      "reconnect_max_ms",
-      "max_retries",
-      "discover_peers",
-  };
-  for (const auto& [key, node] : cql) {
-    if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) == std::end(kKeys)) {
-      return util::Status::invalid_argument("cql: unknown config key (" + file + ": [cql] " +
-                                            std::string(key.str()) +
-                                            "): remove it or check its spelling");
-    }
+  const auto unknown = util::unknown_toml_key(
+      cql, {"hosts", "port", "username", "password", "local_dc", "consistency", "compression",
+            "connections_per_host", "max_in_flight_per_connection", "connect_timeout_ms",
+            "request_timeout_ms", "startup_deadline_ms", "reconnect_base_ms", "reconnect_max_ms",
+            "max_retries", "discover_peers"});
+  if (unknown) {
+    return util::Status::invalid_argument("cql: unknown config key (" + file + ": [cql] " +
+                                          *unknown + "): remove it or check its spelling");
   }
 
   // hosts are kept as text until `port` (which may come later in the file)
@@ -292,7 +273,8 @@ util::Result<Endpoint> parse_endpoint(std::string_view text, uint16_t default_po
   }
   if (host.empty()) return endpoint_error(text, "empty host");
   for (char c : host) {
-    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) {
+    if (std::isspace(static_cast<unsigned char>(c)) ||
+        std::iscntrl(static_cast<unsigned char>(c))) {
       return endpoint_error(text, "blank in the host");
     }
   }
@@ -305,8 +287,7 @@ util::Result<Endpoint> parse_endpoint(std::string_view text, uint16_t default_po
   return endpoint;
 }
 
-util::Result<std::vector<Endpoint>> parse_endpoints(std::string_view text,
-                                                    uint16_t default_port) {
+util::Result<std::vector<Endpoint>> parse_endpoints(std::string_view text, uint16_t default_port) {
   std::vector<Endpoint> endpoints;
   if (trim(text).empty()) {
     return util::Status::invalid_argument(
@@ -315,9 +296,8 @@ util::Result<std::vector<Endpoint>> parse_endpoints(std::string_view text,
   size_t start = 0;
   while (true) {
     const size_t comma = text.find(',', start);
-    const std::string_view item =
-        trim(text.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                : comma - start));
+    const std::string_view item = trim(text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     auto endpoint = parse_endpoint(item, default_port);
     if (!endpoint.is_ok()) return endpoint.status();
     endpoints.push_back(std::move(endpoint).value());
@@ -341,10 +321,7 @@ util::Result<ClusterConfig> parse_cluster_config(std::string_view toml_text,
       MEDALLION_RETURN_IF_ERROR(parse_cql_table(*cql, file, &config));
     }
   } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return util::Status::invalid_argument(
-        "cql: bad config file (" + file + ":" + std::to_string(where.line) + ":" +
-        std::to_string(where.column) + "): " + std::string(e.description()));
+    return util::toml_syntax_error("cql", file, e);
   }
   return config;
 }
@@ -375,8 +352,8 @@ util::Status apply_cluster_environment(ClusterConfig* config, const GetEnv& gete
     auto parsed = parse_endpoints(*hosts, config->port);
     if (!parsed.is_ok()) {
       return util::Status::invalid_argument("cql: bad environment variable (MEDALLION_CQL_HOSTS='" +
-                                            *hosts + "'): " +
-                                            without_component(parsed.status().message()));
+                                            *hosts +
+                                            "'): " + without_component(parsed.status().message()));
     }
     config->hosts = std::move(parsed).value();
   }

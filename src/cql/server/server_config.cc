@@ -1,9 +1,9 @@
 #include "cql/server/server_config.h"
 
-#include <toml++/toml.h>
 #include <cstdlib>
 
 #include "util/file_system.h"
+#include "util/toml_internal.h"
 
 namespace medallion::cql {
 namespace {
@@ -44,15 +44,9 @@ util::Status read_string(const toml::table& table, std::string_view section, std
 
 util::Status check_keys(const toml::table& table, std::string_view section,
                         std::initializer_list<std::string_view> known, const std::string& file) {
-  for (const auto& [key, node] : table) {
-    bool ok = false;
-    for (std::string_view k : known) ok = ok || key.str() == k;
-    if (!ok) {
-      const std::string name = section.empty()
-                                   ? std::string(key.str())
-                                   : std::string(section) + "." + std::string(key.str());
-      return key_error(file, name, "unknown key");
-    }
+  if (const auto unknown = util::unknown_toml_key(table, known)) {
+    return key_error(file, section.empty() ? *unknown : std::string(section) + "." + *unknown,
+                     "unknown key");
   }
   return util::Status::ok();
 }
@@ -162,10 +156,7 @@ util::Result<ServerConfig> parse_server_config(std::string_view toml_text,
     toml::table root = toml::parse(toml_text, file);
     MEDALLION_RETURN_IF_ERROR(parse_into(root, file, &config));
   } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return util::Status::invalid_argument(
-        "cql: bad config file (" + file + ":" + std::to_string(where.line) + ":" +
-        std::to_string(where.column) + "): " + std::string(e.description()));
+    return util::toml_syntax_error("cql", file, e);
   }
   return config;
 }
