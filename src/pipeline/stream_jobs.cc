@@ -14,8 +14,8 @@ namespace medallion::pipeline {
 namespace {
 
 // Statements per UNLOGGED BATCH, and batches outstanding, when the serving
-// stream writes: big enough to amortize a request, small enough to stay
-// under Cassandra's batch size warning for a single partition.
+// stream writes: enough to amortize a request, few enough (about 5 kB of
+// values) to stay at Cassandra's batch_size_warn_threshold.
 constexpr size_t kServingStatementsPerBatch = 32;
 constexpr size_t kServingBatchesInFlight = 256;
 constexpr size_t kServingRowsPerSlice = 65536;
@@ -31,9 +31,10 @@ util::Status require_table(util::FileSystem& fs, const std::string& table_root,
   return listing.status();
 }
 
-StreamRunOptions run_options(const lake::LakeLayout& layout, std::string_view stream,
-                             const StreamJobOptions& options) {
+StreamRunOptions run_options(util::FileSystem& fs, const lake::LakeLayout& layout,
+                             std::string_view stream, const StreamJobOptions& options) {
   StreamRunOptions run;
+  run.fs = &fs;
   run.checkpoint_dir = layout.stream_checkpoint(stream);
   run.trigger = options.trigger;
   run.interval = options.interval;
@@ -62,12 +63,10 @@ util::Result<StreamRunSummary> run_sessions_job(util::FileSystem& fs,
   const std::string gold = layout.use_case_session_events();
   MEDALLION_RETURN_IF_ERROR(require_table(fs, raw, "refine"));
   MEDALLION_RETURN_IF_ERROR(ensure_sessions_table(fs, gold));
-  const StreamRunOptions run = run_options(layout, kSessionsStreamName, options);
+  const StreamRunOptions run = run_options(fs, layout, kSessionsStreamName, options);
   MEDALLION_ASSIGN_OR_RETURN(std::string id, stream_id(fs, run.checkpoint_dir));
   MEDALLION_ASSIGN_OR_RETURN(delta::DeltaStreamSource source, open_source(fs, raw, options));
-  StreamRunOptions with_fs = run;
-  with_fs.fs = &fs;
-  return run_stream(source, sessions_sink(fs, gold, std::move(id)), with_fs);
+  return run_stream(source, sessions_sink(fs, gold, std::move(id)), run);
 }
 
 util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
@@ -105,9 +104,8 @@ util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
     }
     return util::Status::ok();
   };
-  StreamRunOptions run = run_options(layout, kServingStreamName, options);
-  run.fs = &fs;
-  MEDALLION_ASSIGN_OR_RETURN(summary.run, run_stream(source, sink, run));
+  MEDALLION_ASSIGN_OR_RETURN(
+      summary.run, run_stream(source, sink, run_options(fs, layout, kServingStreamName, options)));
   return summary;
 }
 
