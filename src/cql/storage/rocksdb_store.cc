@@ -5,10 +5,15 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
@@ -21,6 +26,7 @@
 #include "cql/storage/storage_format.h"
 #include "cql/storage/store.h"
 #include "cql/storage/store_testing.h"
+#include "util/thread_pool.h"
 
 namespace medallion::cql {
 namespace {
@@ -116,6 +122,112 @@ std::string_view view(const rocksdb::Slice& s) { return std::string_view(s.data(
 // window, so a write still waits less than the window in all.
 std::chrono::microseconds group_gather_time(std::chrono::milliseconds window) {
   return std::min<std::chrono::microseconds>(window / 4, std::chrono::milliseconds(2));
+}
+
+// Receives the stored entries of a mutation: a data key and the encoded
+// fragment (row_format.h) to merge under it. The views last for the call.
+using EntrySink = std::function<void(std::string_view key, std::string_view value)>;
+
+// The one encoding of a mutation into stored entries, shared by apply() and
+// bulk loads so that both store exactly the same keys and fragments. `now`
+// (the store's clock) dates the TTLs; `dir` names the store in errors.
+// Errors: invalid_argument (table id 0, empty partition key, negative TTL),
+// before any entry of the mutation is emitted.
+Status encode_mutation(const PartitionMutation& m, int64_t now, std::string_view dir,
+                       const EntrySink& emit) {
+  if (m.table == 0) {
+    return Status::invalid_argument("cql: mutation of table id 0 (" + std::string(dir) +
+                                    "): use the table's id from the schema");
+  }
+  if (m.partition_key.empty()) {
+    return Status::invalid_argument("cql: empty partition key (" + std::string(dir) +
+                                    "): every partition key component needs a value");
+  }
+  if (m.ttl_seconds < 0) {
+    return Status::invalid_argument("cql: negative TTL (" + std::string(dir) + "): use a TTL >= 0");
+  }
+  const int64_t expires = m.ttl_seconds > 0 ? now + m.ttl_seconds : 0;
+  std::string key;
+  std::string value;
+  append_partition_prefix(&key, m.table, murmur3_token(m.partition_key), m.partition_key);
+  const size_t prefix_size = key.size();
+  if (m.delete_partition || !m.range_deletions.empty()) {
+    PartitionHeader header;
+    if (m.delete_partition) header.partition_tombstone = m.timestamp;
+    for (const auto& r : m.range_deletions) {
+      header.ranges.push_back(RangeTombstone{r.start, r.end, m.timestamp});
+    }
+    PartitionHeader normalized;
+    merge_partition_headers(&normalized, std::move(header));
+    key.push_back(sf::kPartitionHeader);
+    encode_partition_header(normalized, &value);
+    emit(key, value);
+  }
+  for (const auto& r : m.rows) {
+    RowFragment f;
+    if (r.row_marker) {
+      f.marker_timestamp = m.timestamp;
+      f.marker_ttl_seconds = m.ttl_seconds;
+      f.marker_expires_at = expires;
+    }
+    if (r.delete_row) f.row_tombstone = m.timestamp;
+    f.cells.reserve(r.cells.size());
+    for (const auto& c : r.cells) {
+      StoredCell s;
+      s.column_id = c.column_id;
+      s.timestamp = m.timestamp;
+      if (c.value) {
+        s.value = *c.value;
+        s.ttl_seconds = m.ttl_seconds;
+        s.expires_at = expires;
+      } else {
+        s.tombstone = true;
+      }
+      f.cells.push_back(std::move(s));
+    }
+    std::stable_sort(f.cells.begin(), f.cells.end(), [](const StoredCell& a, const StoredCell& b) {
+      return a.column_id < b.column_id;
+    });
+    // A column written twice in one statement: the last write wins.
+    for (size_t i = 1; i < f.cells.size();) {
+      if (f.cells[i].column_id == f.cells[i - 1].column_id) {
+        f.cells.erase(f.cells.begin() + static_cast<ptrdiff_t>(i - 1));
+      } else {
+        ++i;
+      }
+    }
+    if (f.row_tombstone != kNoTimestamp) {
+      if (f.marker_timestamp <= f.row_tombstone) f.marker_timestamp = kNoTimestamp;
+      std::erase_if(f.cells, [&](const StoredCell& c) { return c.timestamp <= f.row_tombstone; });
+    }
+    if (f.marker_timestamp == kNoTimestamp && f.row_tombstone == kNoTimestamp && f.cells.empty()) {
+      continue;
+    }
+    key.resize(prefix_size);
+    key.push_back(sf::kRow);
+    key.append(r.clustering);
+    value.clear();
+    encode_row_fragment(f, &value);
+    emit(key, value);
+  }
+  return Status::ok();
+}
+
+class RocksDbBulkLoad;
+
+// Bulk load files are written as <dir>/bulk-<pid>-<n>.sst.tmp and moved into
+// the database by their commit; a process killed in between leaves one.
+constexpr std::string_view kBulkFilePrefix = "bulk-";
+constexpr std::string_view kBulkFileSuffix = ".sst.tmp";
+
+void remove_abandoned_bulk_files(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(kBulkFilePrefix) && name.ends_with(kBulkFileSuffix)) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
 }
 
 class RocksDbStore final : public Store {
@@ -362,7 +474,11 @@ class RocksDbStore final : public Store {
         "write a raw value");
   }
 
+  util::Result<std::unique_ptr<StoreBulkLoad>> begin_bulk_load() override;
+
  private:
+  friend class RocksDbBulkLoad;
+
   static std::string meta_key(std::string_view key) {
     std::string k;
     k.reserve(key.size() + 1);
@@ -394,88 +510,13 @@ class RocksDbStore final : public Store {
   Status write(const std::vector<PartitionMutation>& mutations) {
     rocksdb::WriteBatch batch;
     const int64_t now = now_seconds();
-    std::string key;
-    std::string value;
+    rocksdb::Status batch_status;
     for (const auto& m : mutations) {
-      if (m.table == 0) {
-        return Status::invalid_argument("cql: mutation of table id 0 (" + dir_ +
-                                        "): use the table's id from the schema");
-      }
-      if (m.partition_key.empty()) {
-        return Status::invalid_argument("cql: empty partition key (" + dir_ +
-                                        "): every partition key component needs a value");
-      }
-      if (m.ttl_seconds < 0) {
-        return Status::invalid_argument("cql: negative TTL (" + dir_ + "): use a TTL >= 0");
-      }
-      const int64_t expires = m.ttl_seconds > 0 ? now + m.ttl_seconds : 0;
-      key.clear();
-      append_partition_prefix(&key, m.table, murmur3_token(m.partition_key), m.partition_key);
-      const size_t prefix_size = key.size();
-      if (m.delete_partition || !m.range_deletions.empty()) {
-        PartitionHeader header;
-        if (m.delete_partition) header.partition_tombstone = m.timestamp;
-        for (const auto& r : m.range_deletions) {
-          header.ranges.push_back(RangeTombstone{r.start, r.end, m.timestamp});
-        }
-        PartitionHeader normalized;
-        merge_partition_headers(&normalized, std::move(header));
-        key.push_back(sf::kPartitionHeader);
-        value.clear();
-        encode_partition_header(normalized, &value);
-        MEDALLION_RETURN_IF_ERROR(
-            to_status(batch.Merge(slice(key), slice(value)), "build a write"));
-      }
-      for (const auto& r : m.rows) {
-        RowFragment f;
-        if (r.row_marker) {
-          f.marker_timestamp = m.timestamp;
-          f.marker_ttl_seconds = m.ttl_seconds;
-          f.marker_expires_at = expires;
-        }
-        if (r.delete_row) f.row_tombstone = m.timestamp;
-        f.cells.reserve(r.cells.size());
-        for (const auto& c : r.cells) {
-          StoredCell s;
-          s.column_id = c.column_id;
-          s.timestamp = m.timestamp;
-          if (c.value) {
-            s.value = *c.value;
-            s.ttl_seconds = m.ttl_seconds;
-            s.expires_at = expires;
-          } else {
-            s.tombstone = true;
-          }
-          f.cells.push_back(std::move(s));
-        }
-        std::stable_sort(
-            f.cells.begin(), f.cells.end(),
-            [](const StoredCell& a, const StoredCell& b) { return a.column_id < b.column_id; });
-        // A column written twice in one statement: the last write wins.
-        for (size_t i = 1; i < f.cells.size();) {
-          if (f.cells[i].column_id == f.cells[i - 1].column_id) {
-            f.cells.erase(f.cells.begin() + static_cast<ptrdiff_t>(i - 1));
-          } else {
-            ++i;
-          }
-        }
-        if (f.row_tombstone != kNoTimestamp) {
-          if (f.marker_timestamp <= f.row_tombstone) f.marker_timestamp = kNoTimestamp;
-          std::erase_if(f.cells,
-                        [&](const StoredCell& c) { return c.timestamp <= f.row_tombstone; });
-        }
-        if (f.marker_timestamp == kNoTimestamp && f.row_tombstone == kNoTimestamp &&
-            f.cells.empty()) {
-          continue;
-        }
-        key.resize(prefix_size);
-        key.push_back(sf::kRow);
-        key.append(r.clustering);
-        value.clear();
-        encode_row_fragment(f, &value);
-        MEDALLION_RETURN_IF_ERROR(
-            to_status(batch.Merge(slice(key), slice(value)), "build a write"));
-      }
+      MEDALLION_RETURN_IF_ERROR(
+          encode_mutation(m, now, dir_, [&](std::string_view key, std::string_view value) {
+            if (batch_status.ok()) batch_status = batch.Merge(slice(key), slice(value));
+          }));
+      MEDALLION_RETURN_IF_ERROR(to_status(batch_status, "build a write"));
     }
     if (batch.Count() == 0) return Status::ok();
     return to_status(db_->Write(write_options_, &batch), "write rows");
@@ -536,6 +577,182 @@ class RocksDbStore final : public Store {
   std::thread sync_thread_;
 };
 
+// A bulk load (store.h). Entries live back to back in one arena string,
+// indexed by small records, so a million rows cost their encoded bytes plus
+// 24 bytes each, and sorting moves only the records. commit() writes them,
+// sorted and with equal keys combined, as merge operands into one table
+// file and ingests it: operands, not puts, so that the merge operator
+// reconciles them with what the store holds, exactly as for apply().
+class RocksDbBulkLoad final : public StoreBulkLoad {
+ public:
+  explicit RocksDbBulkLoad(RocksDbStore* store) : store_(store) {}
+
+  ~RocksDbBulkLoad() override { remove_temp_file(); }
+
+  Status add(const PartitionMutation& mutation) override {
+    if (done_) return finished();
+    const size_t arena_size = arena_.size();
+    const size_t index_size = index_.size();
+    Status st = encode_mutation(mutation, store_->now_seconds(), store_->dir_,
+                                [this](std::string_view key, std::string_view value) {
+                                  Entry e;
+                                  e.head = key_head(key);
+                                  e.offset = arena_.size();
+                                  e.key_size = static_cast<uint32_t>(key.size());
+                                  e.value_size = static_cast<uint32_t>(value.size());
+                                  e.sequence = static_cast<uint32_t>(index_.size());
+                                  arena_.append(key);
+                                  arena_.append(value);
+                                  index_.push_back(e);
+                                });
+    if (!st.is_ok()) {  // validation fails before any entry; keep the load whole anyway
+      arena_.resize(arena_size);
+      index_.resize(index_size);
+    }
+    return st;
+  }
+
+  size_t entries() const override { return index_.size(); }
+
+  Status commit() override {
+    if (done_) return finished();
+    done_ = true;
+    Status st = write_and_ingest();
+    remove_temp_file();
+    std::string().swap(arena_);
+    std::vector<Entry>().swap(index_);
+    return st;
+  }
+
+ private:
+  struct Entry {
+    // The key's first 16 bytes as big-endian numbers (zero-padded): the
+    // table and the token, which order almost every pair of keys without a
+    // look into the arena.
+    std::array<uint64_t, 2> head{};
+    uint64_t offset = 0;
+    uint32_t key_size = 0;
+    uint32_t value_size = 0;
+    uint32_t sequence = 0;  // add order, for ties
+  };
+
+  static std::array<uint64_t, 2> key_head(std::string_view key) {
+    std::array<uint64_t, 2> head{};
+    for (size_t i = 0; i < 16 && i < key.size(); ++i) {
+      head[i / 8] |= uint64_t{static_cast<uint8_t>(key[i])} << (56 - 8 * (i % 8));
+    }
+    return head;
+  }
+
+  bool before(const Entry& a, const Entry& b) const {
+    if (a.head != b.head) return a.head < b.head;
+    const int c = key_of(a).compare(key_of(b));
+    return c != 0 ? c < 0 : a.sequence < b.sequence;
+  }
+
+  // Sorts the index by key (ties in add order), the two halves in parallel
+  // on the process's CPU pool: a million entries take a noticeable part of
+  // a load otherwise.
+  void sort_index() {
+    const auto less = [this](const Entry& a, const Entry& b) { return before(a, b); };
+    const auto middle = index_.begin() + static_cast<ptrdiff_t>(index_.size() / 2);
+    if (index_.size() < 65536) {
+      std::sort(index_.begin(), index_.end(), less);
+      return;
+    }
+    util::parallel_for(&util::cpu_pool(), 2, [&](size_t half) {
+      if (half == 0) {
+        std::sort(index_.begin(), middle, less);
+      } else {
+        std::sort(middle, index_.end(), less);
+      }
+    });
+    std::inplace_merge(index_.begin(), middle, index_.end(), less);
+  }
+
+  std::string_view key_of(const Entry& e) const {
+    return std::string_view(arena_).substr(e.offset, e.key_size);
+  }
+  std::string_view value_of(const Entry& e) const {
+    return std::string_view(arena_).substr(e.offset + e.key_size, e.value_size);
+  }
+
+  Status finished() const {
+    return Status::failed_precondition("cql: bulk load already committed (" + store_->dir_ +
+                                       "): start a new load with begin_bulk_load()");
+  }
+
+  // Folds the values of equal keys [first, last) in add order into one
+  // fragment, as the merge operator would.
+  Status combine(size_t first, size_t last, std::string* out) const {
+    std::vector<rocksdb::Slice> fragments;
+    for (size_t i = first; i < last; ++i) fragments.push_back(slice(value_of(index_[i])));
+    if (!fold_fragments(fragments, out)) return store_->corrupt("bulk load value");
+    return Status::ok();
+  }
+
+  Status write_and_ingest() {
+    if (index_.empty()) return Status::ok();
+    sort_index();
+    static std::atomic<uint64_t> counter{0};
+    temp_file_ = (std::filesystem::path(store_->dir_) /
+                  (std::string(kBulkFilePrefix) + std::to_string(::getpid()) + "-" +
+                   std::to_string(counter++) + std::string(kBulkFileSuffix)))
+                     .string();
+    // The DB's own options: same comparator, table format and merge operator.
+    // Uncompressed, like the levels written at once (Store::open): a load is
+    // about speed, and compactions compress the file's rows when they move
+    // them deeper.
+    rocksdb::Options options = store_->db_->GetOptions();
+    options.compression = rocksdb::kNoCompression;
+    options.compression_per_level.clear();
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
+    MEDALLION_RETURN_IF_ERROR(
+        store_->to_status(writer.Open(temp_file_), "create a bulk load file"));
+    std::string combined;
+    for (size_t i = 0; i < index_.size();) {
+      size_t j = i + 1;
+      while (j < index_.size() && index_[j].head == index_[i].head &&
+             key_of(index_[j]) == key_of(index_[i])) {
+        ++j;
+      }
+      std::string_view value = value_of(index_[i]);
+      if (j - i > 1) {
+        MEDALLION_RETURN_IF_ERROR(combine(i, j, &combined));
+        value = combined;
+      }
+      MEDALLION_RETURN_IF_ERROR(store_->to_status(
+          writer.Merge(slice(key_of(index_[i])), slice(value)), "write a bulk load file"));
+      i = j;
+    }
+    // Finish() syncs the file.
+    MEDALLION_RETURN_IF_ERROR(store_->to_status(writer.Finish(), "finish a bulk load file"));
+    rocksdb::IngestExternalFileOptions io;
+    io.move_files = true;
+    io.allow_blocking_flush = true;  // memtable writes of the same keys are older: flush them first
+    io.write_global_seqno = false;
+    return store_->to_status(store_->db_->IngestExternalFile({temp_file_}, io),
+                             "ingest a bulk load file");
+  }
+
+  void remove_temp_file() {
+    if (temp_file_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(temp_file_, ec);  // absent after a successful move: fine
+    temp_file_.clear();
+  }
+
+  RocksDbStore* store_;
+  std::string arena_;
+  std::vector<Entry> index_;
+  std::string temp_file_;
+  bool done_ = false;
+};
+
+util::Result<std::unique_ptr<StoreBulkLoad>> RocksDbStore::begin_bulk_load() {
+  return std::unique_ptr<StoreBulkLoad>(std::make_unique<RocksDbBulkLoad>(this));
+}
+
 }  // namespace
 
 util::Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions options) {
@@ -547,12 +764,15 @@ util::Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOp
   o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(storage_format::kTokenPrefixSize));
   o.memtable_prefix_bloom_size_ratio = 0.05;
   o.max_successive_merges = 0;
-  // Loads come in bulk (the serving stream writes a million rows in
-  // seconds): bigger memtables mean fewer flushes, and L0 files pile up a
-  // little longer before a compaction. The levels written at once (L0, L1)
-  // stay uncompressed, trading disk for the CPU a flush would spend; the
-  // deeper levels, rewritten rarely, use LZ4.
-  o.write_buffer_size = size_t{128} << 20;
+  // Writes come at random tokens, and a memtable insert costs a skiplist
+  // search whose cache misses grow with the memtable: 16 MB stays mostly in
+  // the CPU's cache (bench_cql_client: a quarter more inserts/s than with
+  // 128 MB, for 8 flushes instead of 1 per 128 MB; big loads go around the
+  // memtable, as bulk loads). L0 files pile up a little longer before a
+  // compaction. The levels written at once (L0, L1) stay uncompressed,
+  // trading disk for the CPU a flush would spend; the deeper levels,
+  // rewritten rarely, use LZ4.
+  o.write_buffer_size = size_t{16} << 20;
   o.level0_file_num_compaction_trigger = 8;
   o.compression_per_level = {rocksdb::kNoCompression,  rocksdb::kNoCompression,
                              rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
@@ -586,6 +806,8 @@ util::Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOp
     return Status::io_error(msg +
                             "; check that no other server uses the directory and its permissions");
   }
+  // Only now: the database's lock keeps any other process out of `dir`.
+  remove_abandoned_bulk_files(dir);
   return std::unique_ptr<Store>(
       std::make_unique<RocksDbStore>(dir, std::move(options), std::unique_ptr<rocksdb::DB>(raw)));
 }

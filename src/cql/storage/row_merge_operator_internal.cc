@@ -87,4 +87,8 @@ std::shared_ptr<rocksdb::MergeOperator> make_row_merge_operator() {
   return std::make_shared<RowMergeOperator>();
 }
 
+bool fold_fragments(const std::vector<rocksdb::Slice>& fragments, std::string* out) {
+  return fold(nullptr, fragments, out);
+}
+
 }  // namespace medallion::cql

@@ -7,11 +7,18 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <rocksdb/merge_operator.h>
 
 namespace medallion::cql {
 
 std::shared_ptr<rocksdb::MergeOperator> make_row_merge_operator();
+
+// Folds the fragments of one key (all row fragments or all partition
+// headers, the oldest first) into *out as the merge operator does; false
+// when one cannot be read. Bulk loads combine a key written twice with it.
+bool fold_fragments(const std::vector<rocksdb::Slice>& fragments, std::string* out);
 
 }  // namespace medallion::cql

@@ -125,6 +125,41 @@ struct RowVisit {
 // Returns false to stop the read early.
 using RowVisitor = std::function<bool(const RowVisit&)>;
 
+// A bulk load: mutations gathered in memory, then written into the store as
+// one sorted table file handed to RocksDB whole (external file ingestion),
+// bypassing the memtable and the write-ahead log. For loads of many rows
+// into a node running in the same process (the pipeline's serving stream on
+// the embedded server), where per-row writes spend most of their CPU in
+// memtable inserts at random tokens.
+//
+// The rows are stored exactly as apply() would store the same mutations:
+// same keys, same fragments, reconciled with what the store holds by the
+// same rules (per cell the greatest timestamp wins, whichever was written
+// first). Two writes of the same row in one load are combined as two
+// apply() calls would be. A TTL counts from add(), in the store's clock.
+//
+// Nothing is visible before commit(); commit() makes every row visible at
+// once and durable (the file and the manifest are synced) before it
+// returns. A load destroyed without commit() leaves nothing behind, on
+// disk or in the store. Memory: the encoded keys and values of every row
+// added stay in memory until commit().
+//
+// Thread safety: one thread per load; loads and apply() may run at once.
+class StoreBulkLoad {
+ public:
+  virtual ~StoreBulkLoad() = default;
+  // Adds the mutation's writes. Errors: invalid_argument as apply() (table
+  // id 0, empty partition key, negative TTL); the load stays usable.
+  virtual util::Status add(const PartitionMutation& mutation) = 0;
+  // Stored entries added so far (a row or a partition header each).
+  virtual size_t entries() const = 0;
+  // Writes and ingests the file; empty loads do nothing. Once it returned,
+  // further add() and commit() calls fail with failed_precondition.
+  // Errors: io_error (disk full, ...), after which nothing of the load is in
+  // the store.
+  virtual util::Status commit() = 0;
+};
+
 class Store {
  public:
   // Opens (creating when missing) the database in `dir`. Errors: io_error
@@ -143,6 +178,10 @@ class Store {
                      std::function<void(util::Status)> on_durable) = 0;
   // apply(), waiting for durability.
   util::Status apply_and_wait(std::vector<PartitionMutation> mutations);
+
+  // Starts a bulk load (StoreBulkLoad) into this store. The store must
+  // outlive it.
+  virtual util::Result<std::unique_ptr<StoreBulkLoad>> begin_bulk_load() = 0;
 
   // Visits the visible rows of one partition within `range`, in ascending
   // clustering byte order (descending when `reverse`), starting after

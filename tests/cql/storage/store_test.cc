@@ -16,6 +16,7 @@
 #include "cql/storage/key_encoding.h"
 #include "cql/protocol/murmur3_token.h"
 #include "cql/storage/store_testing.h"
+#include "store_test_keys.h"
 
 namespace medallion::cql {
 namespace {
@@ -24,16 +25,8 @@ namespace fs = std::filesystem;
 
 constexpr TableId kTable = 7;
 
-std::string i32(int32_t v) {
-  std::string s(4, '\0');
-  for (int i = 0; i < 4; ++i)
-    s[i] = static_cast<char>((static_cast<uint32_t>(v) >> (8 * (3 - i))) & 0xff);
-  return s;
-}
-
-std::string ck(int32_t v, bool desc = false) {
-  return *encode_clustering({ClusteringColumn{CqlType::of(TypeId::kInt), desc}}, {i32(v)});
-}
+using testing::ck;
+using testing::i32;
 
 class StoreTest : public ::testing::Test {
  protected:
