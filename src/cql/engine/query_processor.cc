@@ -97,6 +97,7 @@ util::Result<std::vector<std::string>> resolve_values(const ColumnValues& cv,
       out.push_back(std::move(*r.value));
     }
   }
+  if (out.size() < 2) return out;  // `=`, the usual case: nothing to dedup
   // Dedup, keeping the first.
   std::vector<std::string> unique;
   std::set<std::string> seen;
@@ -109,8 +110,14 @@ util::Result<std::vector<std::string>> resolve_values(const ColumnValues& cv,
 util::Result<std::vector<std::vector<std::string>>> product(
     const std::vector<ColumnValues>& columns, const ExecContext& ctx) {
   std::vector<std::vector<std::string>> out(1);
+  out[0].reserve(columns.size());
   for (const auto& cv : columns) {
     MEDALLION_ASSIGN_OR_RETURN(auto values, resolve_values(cv, ctx));
+    if (values.size() == 1) {  // `=`, the usual case: extend each combination in place
+      for (size_t i = 0; i + 1 < out.size(); ++i) out[i].push_back(values[0]);
+      out.back().push_back(std::move(values[0]));
+      continue;
+    }
     std::vector<std::vector<std::string>> next;
     if (out.size() * values.size() > kMaxCartesian) {
       return Status::invalid_argument("cql: IN restrictions select too many keys (over " +
@@ -672,14 +679,6 @@ class QueryProcessorImpl final : public QueryProcessor {
         done(Status::invalid_argument("cql: empty BATCH member"));
         return;
       }
-      const StatementPlan& plan = *bs.statement->plan;
-      if (plan.kind != StatementPlan::Kind::kModification &&
-          plan.kind != StatementPlan::Kind::kBatch) {
-        done(
-            Status::invalid_argument("cql: Invalid statement in batch: only UPDATE, INSERT "
-                                     "and DELETE statements are allowed."));
-        return;
-      }
       std::vector<Value> named;
       const std::vector<Value>* values = &bs.values;
       if (!bs.value_names.empty()) {
@@ -693,28 +692,25 @@ class QueryProcessorImpl final : public QueryProcessor {
         }
         values = &named;
       }
-      if (values->size() != plan.marker_count) {
-        done(Status::invalid_argument("cql: there were " + std::to_string(plan.marker_count) +
-                                      " markers(?) in a batch statement but " +
-                                      std::to_string(values->size()) + " values were sent"));
+      auto st = batch_member_mutations(*bs.statement, *values, now, default_timestamp, &mutations);
+      if (!st.is_ok()) {
+        done(st);
         return;
-      }
-      ExecContext ctx{values, now};
-      for (const auto& m : plan.modifications) {
-        if (m.if_exists || m.if_not_exists) {
-          done(
-              Status::unsupported("cql: conditional statements in a BATCH are not supported by "
-                                  "the embedded server"));
-          return;
-        }
-        auto st = build_mutations(m, ctx, default_timestamp, &mutations);
-        if (!st.is_ok()) {
-          done(st);
-          return;
-        }
       }
     }
     apply(std::move(mutations), std::move(done));
+  }
+
+  util::Status add_to_bulk_load(const PreparedStatement& statement,
+                                const std::vector<Value>& values,
+                                std::optional<int64_t> default_timestamp,
+                                StoreBulkLoad& load) override {
+    if (!statement.plan) return Status::invalid_argument("cql: empty bulk load statement");
+    std::vector<PartitionMutation> mutations;
+    MEDALLION_RETURN_IF_ERROR(
+        batch_member_mutations(statement, values, now_micros(), default_timestamp, &mutations));
+    for (const auto& m : mutations) MEDALLION_RETURN_IF_ERROR(load.add(m));
+    return Status::ok();
   }
 
   Uuid schema_version() const override { return catalog_->snapshot()->version; }
@@ -777,6 +773,35 @@ class QueryProcessorImpl final : public QueryProcessor {
       return Status::invalid_argument("cql: table " + t.full_name() +
                                       " was dropped since the statement was prepared: prepare it "
                                       "again");
+    }
+    return Status::ok();
+  }
+
+  // The mutations of one BATCH member (or bulk load statement) with its
+  // positional values; `now` is the batch's clock reading.
+  util::Status batch_member_mutations(const PreparedStatement& statement,
+                                      const std::vector<Value>& values, int64_t now,
+                                      std::optional<int64_t> default_timestamp,
+                                      std::vector<PartitionMutation>* out) {
+    const StatementPlan& plan = *statement.plan;
+    if (plan.kind != StatementPlan::Kind::kModification &&
+        plan.kind != StatementPlan::Kind::kBatch) {
+      return Status::invalid_argument(
+          "cql: Invalid statement in batch: only UPDATE, INSERT and DELETE statements are "
+          "allowed.");
+    }
+    if (values.size() != plan.marker_count) {
+      return Status::invalid_argument("cql: there were " + std::to_string(plan.marker_count) +
+                                      " markers(?) in a batch statement but " +
+                                      std::to_string(values.size()) + " values were sent");
+    }
+    ExecContext ctx{&values, now};
+    for (const auto& m : plan.modifications) {
+      if (m.if_exists || m.if_not_exists) {
+        return Status::unsupported(
+            "cql: conditional statements in a BATCH are not supported by the embedded server");
+      }
+      MEDALLION_RETURN_IF_ERROR(build_mutations(m, ctx, default_timestamp, out));
     }
     return Status::ok();
   }
@@ -870,10 +895,13 @@ class QueryProcessorImpl final : public QueryProcessor {
         MEDALLION_ASSIGN_OR_RETURN(ranges, clustering_ranges(t, m.where, ctx));
       }
     }
-    for (const auto& key : keys) {
+    // The last partition and row take the values over; others copy them
+    // (one of each is the usual case).
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const bool last_key = k + 1 == keys.size();
       PartitionMutation pm;
       pm.table = t.id;
-      pm.partition_key = key;
+      pm.partition_key = last_key ? std::move(keys[k]) : keys[k];
       pm.timestamp = ts;
       pm.ttl_seconds = m.kind == ModificationPlan::Kind::kDelete ? 0 : ttl;
       pm.delete_partition = delete_partition;
@@ -889,10 +917,14 @@ class QueryProcessorImpl final : public QueryProcessor {
         if (!t.clustering.empty() && !full_key) {
           // Only static columns were named.
         } else {
-          for (const auto& r : rows) {
-            RowWrite rw{r, m.kind == ModificationPlan::Kind::kInsert, false, row_cells};
+          for (size_t r = 0; r < rows.size(); ++r) {
+            const bool last = last_key && r + 1 == rows.size();
+            RowWrite rw{last ? std::move(rows[r]) : rows[r],
+                        m.kind == ModificationPlan::Kind::kInsert, false,
+                        last ? std::move(row_cells) : row_cells};
             for (const auto& x : rmw) {
-              MEDALLION_ASSIGN_OR_RETURN(auto cell, read_modify_write(t, key, r, x));
+              MEDALLION_ASSIGN_OR_RETURN(auto cell,
+                                         read_modify_write(t, pm.partition_key, rw.clustering, x));
               rw.cells.push_back(std::move(cell));
             }
             if (rw.row_marker || !rw.cells.empty()) pm.rows.push_back(std::move(rw));

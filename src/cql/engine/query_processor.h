@@ -124,6 +124,20 @@ class QueryProcessor {
   virtual void execute_batch(BatchType type, std::vector<BoundStatement> statements,
                              std::optional<int64_t> default_timestamp, QueryCallback done) = 0;
 
+  // Adds the writes one INSERT/UPDATE/DELETE would make with `values` (by
+  // position) to a bulk load of the store (StoreBulkLoad) instead of writing
+  // them: they become visible when the caller commits the load. Values,
+  // timestamps and TTLs are resolved as execute_batch() resolves them.
+  // Errors: as execute_batch(); unsupported for a processor without a store
+  // of its own.
+  virtual util::Status add_to_bulk_load(const PreparedStatement& statement,
+                                        const std::vector<Value>& values,
+                                        std::optional<int64_t> default_timestamp,
+                                        StoreBulkLoad& load) {
+    (void)statement, (void)values, (void)default_timestamp, (void)load;
+    return util::Status::unsupported("cql: this processor cannot bulk load");
+  }
+
   // The schema version (system.local.schema_version), which changes with
   // every DDL.
   virtual Uuid schema_version() const = 0;

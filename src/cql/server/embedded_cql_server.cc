@@ -1,8 +1,10 @@
 #include "cql/server/embedded_cql_server.h"
 
 #include <atomic>
+#include <unordered_map>
 #include <utility>
 
+#include "cql/engine/parser.h"
 #include "cql/engine/query_processor.h"
 #include "cql/server/cql_server.h"
 #include "cql/storage/store.h"
@@ -34,6 +36,14 @@ class ForwardingProcessor : public QueryProcessor {
     QueryProcessor* t = target_.load(std::memory_order_acquire);
     if (t == nullptr) return done(starting());
     t->execute_batch(type, std::move(statements), default_timestamp, std::move(done));
+  }
+  util::Status add_to_bulk_load(const PreparedStatement& statement,
+                                const std::vector<Value>& values,
+                                std::optional<int64_t> default_timestamp,
+                                StoreBulkLoad& load) override {
+    QueryProcessor* t = target_.load(std::memory_order_acquire);
+    if (t == nullptr) return starting();
+    return t->add_to_bulk_load(statement, values, default_timestamp, load);
   }
   Uuid schema_version() const override {
     QueryProcessor* t = target_.load(std::memory_order_acquire);
@@ -114,5 +124,50 @@ std::string EmbeddedCqlServer::endpoint() const {
 }
 
 void EmbeddedCqlServer::stop() { impl_->stop(); }
+
+struct EmbeddedCqlServer::BulkLoad::Impl {
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  QueryProcessor* processor = nullptr;
+  std::unique_ptr<StoreBulkLoad> load;
+  // By query text: a load adds many rows of a few statements.
+  std::unordered_map<std::string, std::shared_ptr<const PreparedStatement>, TextHash,
+                     std::equal_to<>>
+      prepared;
+};
+
+util::Result<std::unique_ptr<EmbeddedCqlServer::BulkLoad>> EmbeddedCqlServer::begin_bulk_load() {
+  if (!impl_->store || !impl_->processor) {
+    return util::Status::failed_precondition(
+        "cql-server: the embedded server is stopped: no bulk load");
+  }
+  auto impl = std::make_unique<BulkLoad::Impl>();
+  impl->processor = impl_->processor.get();
+  MEDALLION_ASSIGN_OR_RETURN(impl->load, impl_->store->begin_bulk_load());
+  return std::unique_ptr<BulkLoad>(new BulkLoad(std::move(impl)));
+}
+
+EmbeddedCqlServer::BulkLoad::BulkLoad(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+EmbeddedCqlServer::BulkLoad::~BulkLoad() = default;
+
+util::Status EmbeddedCqlServer::BulkLoad::add(std::string_view query,
+                                              const std::vector<Value>& values,
+                                              std::optional<int64_t> timestamp) {
+  auto found = impl_->prepared.find(query);
+  if (found == impl_->prepared.end()) {
+    MEDALLION_ASSIGN_OR_RETURN(ParsedStatement parsed, parse_statement(query));
+    MEDALLION_ASSIGN_OR_RETURN(auto statement,
+                               impl_->processor->prepare(std::move(parsed), query, ""));
+    found = impl_->prepared.emplace(std::string(query), std::move(statement)).first;
+  }
+  return impl_->processor->add_to_bulk_load(*found->second, values, timestamp, *impl_->load);
+}
+
+size_t EmbeddedCqlServer::BulkLoad::entries() const { return impl_->load->entries(); }
+
+util::Status EmbeddedCqlServer::BulkLoad::commit() { return impl_->load->commit(); }
 
 }  // namespace medallion::cql

@@ -22,8 +22,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "cql/protocol/wire.h"
 #include "cql/server/server_config.h"
 #include "util/status.h"
 
@@ -46,6 +50,40 @@ class EmbeddedCqlServer {
 
   // Stops serving and closes the store. Idempotent.
   void stop();
+
+  // A bulk load into this node's store for a writer in the same process:
+  // INSERT/UPDATE/DELETE statements, run as a BATCH would run them, whose
+  // rows are written as one sorted file when commit() is called, with no
+  // network, no per-row memtable insert and no write-ahead log
+  // (storage/store.h StoreBulkLoad has the guarantees: same stored rows and
+  // reconciliation as CQL writes, nothing visible before commit, durable
+  // after). What a cluster reached over CQL cannot offer, so callers keep a
+  // CQL path for clusters. The node must outlive its loads.
+  class BulkLoad {
+   public:
+    ~BulkLoad();
+    BulkLoad(const BulkLoad&) = delete;
+    BulkLoad& operator=(const BulkLoad&) = delete;
+    // Adds the writes of `query` (keyspace-qualified; prepared on its first
+    // use in this load) run with positional `values`, at
+    // `timestamp` (microseconds) unless the statement has USING TIMESTAMP.
+    // Errors: the statement's (syntax, schema, values), as over CQL.
+    util::Status add(std::string_view query, const std::vector<Value>& values,
+                     std::optional<int64_t> timestamp = std::nullopt);
+    // Rows and partition headers added so far.
+    size_t entries() const;
+    // Makes everything added visible and durable; see StoreBulkLoad::commit.
+    util::Status commit();
+
+    struct Impl;
+
+   private:
+    friend class EmbeddedCqlServer;
+    explicit BulkLoad(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+  };
+  // Errors: failed_precondition once stopped.
+  util::Result<std::unique_ptr<BulkLoad>> begin_bulk_load();
 
   struct Impl;
 
