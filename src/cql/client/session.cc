@@ -651,10 +651,11 @@ void Session::Impl::on_response(const std::shared_ptr<Attempt>& a,
                                 const std::shared_ptr<Host>& host,
                                 const std::shared_ptr<ClientConnection>& conn,
                                 util::Result<Response> r) {
-  const std::string endpoint = host->endpoint.to_string();
+  // Formatted only for errors: most responses need no host name.
+  const auto endpoint = [&host] { return host->endpoint.to_string(); };
   // May the statement go to the next host? `sent`: the request may have run.
   const auto next_host = [&](const util::Status& why, bool sent) {
-    a->tried.push_back(fmt::format("{}: {}", endpoint, why.message()));
+    a->tried.push_back(fmt::format("{}: {}", endpoint(), why.message()));
     if (!sent) return run(a);
     if (a->statement.idempotent && a->retries < config.max_retries) {
       ++a->retries;
@@ -684,7 +685,7 @@ void Session::Impl::on_response(const std::shared_ptr<Attempt>& a,
       ++a->reprepares;
       return reprepare(a, host, conn, error->unprepared_id, *query);
     }
-    const auto status = response_status(response, endpoint);
+    const auto status = response_status(response, endpoint());
     if (is_retryable(error->code)) return next_host(status, true);
     return a->finish(status);
   }
@@ -701,7 +702,7 @@ void Session::Impl::on_response(const std::shared_ptr<Attempt>& a,
     return a->finish(ResultPage());
   }
   a->finish(util::Status::corruption(
-      fmt::format("cql: {} answered {} to a statement: the server is not a CQL node", endpoint,
+      fmt::format("cql: {} answered {} to a statement: the server is not a CQL node", endpoint(),
                   response_name(response.message))));
 }
 
