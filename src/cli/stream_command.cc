@@ -53,6 +53,7 @@ int run_stream_job(const StreamArgs& args, const GlobalOptions& global) {
   options.trigger = trigger.mode;
   options.interval = trigger.interval;
   options.max_files_per_trigger = args.max_files.value_or(settings->pipeline.max_files_per_trigger);
+  options.max_bytes_per_trigger = settings->pipeline.max_bytes_per_trigger;
   auto stop = pipeline::StopSignal::install();
   if (!stop.is_ok()) return report_failure(stop.status());
   options.stop_signal = stop->get();
@@ -85,7 +86,8 @@ int run_stream_job(const StreamArgs& args, const GlobalOptions& global) {
   // stream (its checkpoint described another cluster).
   auto init = pipeline::init_serving_tables(fs, layout, **session, serving, /*reset=*/false);
   if (!init.is_ok()) return report_failure(init.status());
-  auto summary = pipeline::run_serving_job(fs, layout, **session, serving, options);
+  const auto writer = pipeline::cql_serving_writer(**session);
+  auto summary = pipeline::run_serving_job(fs, layout, **session, *writer, serving, options);
   (*session)->close();
   if (!summary.is_ok()) return report_failure(summary.status());
   if (!global.quiet) {

@@ -32,6 +32,7 @@
 #include "cql/client/session.h"
 #include "cql/server/embedded_cql_server.h"
 #include "lake/landing.h"
+#include "pipeline/embedded/embedded_serving_writer.h"
 #include "pipeline/pipeline_init.h"
 #include "pipeline/refine.h"
 #include "pipeline/sessionize.h"
@@ -103,8 +104,9 @@ std::string rejects_text(const pipeline::RefineReport& report) {
   return out.empty() ? "none" : out;
 }
 
+// `embedded`: the node started by `up`, null for a cluster named by --cql.
 util::Status run_pipeline(const UpArgs& args, const ResolvedSettings& settings, StepLog& log,
-                          const GlobalOptions& global) {
+                          const GlobalOptions& global, cql::EmbeddedCqlServer* embedded) {
   auto& fs = util::posix_file_system();
   const lake::LakeLayout layout(settings.pipeline.lake_root);
 
@@ -168,6 +170,7 @@ util::Status run_pipeline(const UpArgs& args, const ResolvedSettings& settings, 
   if (!stop.is_ok()) return stop.status();
   pipeline::StreamJobOptions stream;
   stream.max_files_per_trigger = settings.pipeline.max_files_per_trigger;
+  stream.max_bytes_per_trigger = settings.pipeline.max_bytes_per_trigger;
   stream.stop_signal = stop->get();
   if (args.trigger) {
     MEDALLION_ASSIGN_OR_RETURN(pipeline::Trigger trigger, pipeline::parse_trigger(*args.trigger));
@@ -189,8 +192,13 @@ util::Status run_pipeline(const UpArgs& args, const ResolvedSettings& settings, 
   if (sessions_run.stopped_by_signal) return util::Status::aborted("up: stopped by a signal");
 
   log.begin();
-  MEDALLION_ASSIGN_OR_RETURN(pipeline::ServingJobSummary served,
-                             pipeline::run_serving_job(fs, layout, **session, serving, stream));
+  // The node in this process takes the rows as a bulk load; a cluster over CQL.
+  const std::unique_ptr<pipeline::ServingWriter> writer =
+      embedded ? pipeline::embedded_serving_writer(*embedded)
+               : pipeline::cql_serving_writer(**session);
+  MEDALLION_ASSIGN_OR_RETURN(
+      pipeline::ServingJobSummary served,
+      pipeline::run_serving_job(fs, layout, **session, *writer, serving, stream));
   log.end("serving",
           fmt::format("{} batch(es): {} rows into {}, {} into {}{}, {} outside the {}-day window",
                       served.run.batches, thousands(served.counts.completed),
@@ -237,7 +245,7 @@ int run_up(const UpArgs& args, const GlobalOptions& global) {
                                server.data_directory));
   }
 
-  util::Status status = run_pipeline(args, *settings, log, global);
+  util::Status status = run_pipeline(args, *settings, log, global, embedded.get());
   if (!status.is_ok()) {
     if (embedded) embedded->stop();
     return report_failure(status);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <initializer_list>
+#include <limits>
 
 #include "util/civil_time.h"
 #include "util/file_system.h"
@@ -97,7 +98,7 @@ util::Status parse_into(const toml::table& root, const std::string& file, Pipeli
   }
   if (stream) {
     MEDALLION_RETURN_IF_ERROR(
-        check_keys(*stream, "stream", {"trigger", "max_files_per_trigger"}, file));
+        check_keys(*stream, "stream", {"trigger", "max_files_per_trigger", "max_bytes_per_trigger"}, file));
   }
   if (embedded) {
     MEDALLION_RETURN_IF_ERROR(check_keys(*embedded, "embedded", {"data_directory", "port"}, file));
@@ -131,6 +132,9 @@ util::Status parse_into(const toml::table& root, const std::string& file, Pipeli
   }
   MEDALLION_RETURN_IF_ERROR(
       s.integer("max_files_per_trigger", 1, 1'000'000, &c->max_files_per_trigger));
+  MEDALLION_RETURN_IF_ERROR(s.integer("max_bytes_per_trigger", 0,
+                                      std::numeric_limits<int64_t>::max(),
+                                      &c->max_bytes_per_trigger));
 
   const TableReader e(embedded, "embedded", file);
   MEDALLION_RETURN_IF_ERROR(e.string("data_directory", &c->embedded_data_directory));

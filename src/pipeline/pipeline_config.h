@@ -18,6 +18,8 @@
 //   [stream]
 //   trigger = "available-now"         # or "every=30s" (s, m or ms)
 //   max_files_per_trigger = 1000
+//   max_bytes_per_trigger = 268435456 # of data files per micro-batch;
+//                                     # bounds a batch's memory
 //
 //   [embedded]                        # the CQL server `medallion up` starts
 //   data_directory = "./cql_data"
@@ -69,6 +71,10 @@ struct PipelineConfig {
   std::string replication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
   Trigger trigger;
   int64_t max_files_per_trigger = 1000;
+  // A micro-batch of 256 MiB of Parquet holds about 2.5 million raw events:
+  // the 10-million-event load stays under 2 GB, the default one-million is
+  // one batch.
+  int64_t max_bytes_per_trigger = int64_t{256} << 20;
   std::string embedded_data_directory = "./cql_data";
   uint16_t embedded_port = 9042;
 

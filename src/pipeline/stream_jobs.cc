@@ -8,16 +8,14 @@
 #include "cql/client/session.h"
 #include "delta/log_segment.h"
 #include "delta/stream_source.h"
+#include "pipeline/serving_writer.h"
 #include "pipeline/sessionize.h"
 
 namespace medallion::pipeline {
 namespace {
 
-// Statements per UNLOGGED BATCH, and batches outstanding, when the serving
-// stream writes: enough to amortize a request, few enough (about 5 kB of
-// values) to stay at Cassandra's batch_size_warn_threshold.
-constexpr size_t kServingStatementsPerBatch = 32;
-constexpr size_t kServingBatchesInFlight = 256;
+// Gold rows turned into statements at a time: the statements of a whole
+// batch would hold every row's values several times over.
 constexpr size_t kServingRowsPerSlice = 65536;
 
 util::Status require_table(util::FileSystem& fs, const std::string& table_root,
@@ -48,6 +46,7 @@ util::Result<delta::DeltaStreamSource> open_source(util::FileSystem& fs,
                                                    const StreamJobOptions& options) {
   delta::StreamSourceOptions source;
   source.max_files_per_trigger = options.max_files_per_trigger;
+  source.max_bytes_per_trigger = options.max_bytes_per_trigger;
   // Both sinks are idempotent on content: rows of rewritten files may come
   // again (a MERGE's rewrite carries unchanged rows along).
   source.ignore_changes = true;
@@ -71,7 +70,7 @@ util::Result<StreamRunSummary> run_sessions_job(util::FileSystem& fs,
 
 util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
                                                 const lake::LakeLayout& layout,
-                                                cql::Session& session,
+                                                cql::Session& session, ServingWriter& writer,
                                                 const ServingOptions& serving,
                                                 const StreamJobOptions& options) {
   const std::string gold = layout.use_case_session_events();
@@ -81,28 +80,25 @@ util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
   MEDALLION_ASSIGN_OR_RETURN(delta::DeltaStreamSource source, open_source(fs, gold, options));
 
   ServingJobSummary summary;
+  // Runs a writer call, adding its time to cql_seconds and its error's context.
+  const auto timed = [&summary](auto&& call) -> util::Status {
+    const auto start = std::chrono::steady_clock::now();
+    util::Status written = call();
+    summary.cql_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (written.is_ok()) return written;
+    return written.with_context("pipeline: cannot write the serving tables");
+  };
   const BatchSink sink = [&](const columnar::RecordBatch& batch, int64_t) -> util::Status {
-    // In slices: the statements of a whole batch would hold every row's
-    // values several times over.
     for (size_t begin = 0; begin < batch.num_rows(); begin += kServingRowsPerSlice) {
       std::vector<cql::CqlStatement> writes;
       ServingCounts counts;
       MEDALLION_RETURN_IF_ERROR(statements.append_writes(batch, begin, begin + kServingRowsPerSlice,
                                                          serving, &writes, &counts));
-      const auto start = std::chrono::steady_clock::now();
-      cql::GroupOptions group;
-      group.max_statements_per_batch = kServingStatementsPerBatch;
-      group.max_in_flight = kServingBatchesInFlight;
-      group.pack_partitions = true;
-      util::Status written = session.execute_grouped(std::move(writes), group);
-      summary.cql_seconds +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (!written.is_ok()) {
-        return written.with_context("pipeline: cannot write the serving tables");
-      }
+      MEDALLION_RETURN_IF_ERROR(timed([&] { return writer.write(std::move(writes)); }));
       summary.counts += counts;
     }
-    return util::Status::ok();
+    return timed([&] { return writer.end_batch(); });
   };
   MEDALLION_ASSIGN_OR_RETURN(
       summary.run, run_stream(source, sink, run_options(fs, layout, kServingStreamName, options)));

@@ -6,9 +6,10 @@
 //             (original p02): each micro-batch of raw events is aggregated
 //             per session and merged into the gold table exactly once
 //             (sessionize.h); checkpoint _checkpoints/sessions.
-//   serving   uc_delta_session_events → the serving tables over CQL
+//   serving   uc_delta_session_events → the serving tables
 //             (original p03): each micro-batch of gold rows is written to
-//             the tables of serving_tables.h; the gold table is rewritten
+//             the tables of serving_tables.h through a ServingWriter
+//             (statements prepared on `session`); the gold table is rewritten
 //             by MERGE, so the stream reads rewritten files again
 //             (ignore_changes) and the writes are idempotent (same cells,
 //             same timestamp); checkpoint _checkpoints/serving.
@@ -27,6 +28,7 @@
 
 #include "lake/lake_layout.h"
 #include "pipeline/serving_tables.h"
+#include "pipeline/serving_writer.h"
 #include "pipeline/stop_signal.h"
 #include "pipeline/stream_runner.h"
 #include "util/file_system.h"
@@ -47,6 +49,9 @@ struct StreamJobOptions {
   StopSignal* stop_signal = nullptr;
   // Files per micro-batch (the source's max_files_per_trigger).
   int64_t max_files_per_trigger = 1000;
+  // Bytes of data files per micro-batch (the source's
+  // max_bytes_per_trigger; 0: no limit).
+  int64_t max_bytes_per_trigger = 0;
   std::function<void(const BatchProgress&)> on_progress;
 };
 
@@ -57,12 +62,12 @@ util::Result<StreamRunSummary> run_sessions_job(util::FileSystem& fs,
 struct ServingJobSummary {
   StreamRunSummary run;
   ServingCounts counts;
-  double cql_seconds = 0;  // time spent waiting for the cluster's answers
+  double cql_seconds = 0;  // time spent in the writer (waiting for the cluster)
 };
 
 util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
                                                 const lake::LakeLayout& layout,
-                                                cql::Session& session,
+                                                cql::Session& session, ServingWriter& writer,
                                                 const ServingOptions& serving,
                                                 const StreamJobOptions& options);
 

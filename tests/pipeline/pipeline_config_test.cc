@@ -23,6 +23,7 @@ TEST(PipelineConfig, DefaultsAreTheDocumentedOnes) {
   EXPECT_FALSE(c.compat_tables);
   EXPECT_EQ(c.trigger.mode, TriggerMode::kAvailableNow);
   EXPECT_EQ(c.max_files_per_trigger, 1000);
+  EXPECT_EQ(c.max_bytes_per_trigger, int64_t{256} << 20);
   EXPECT_EQ(c.embedded_data_directory, "./cql_data");
   EXPECT_EQ(c.embedded_port, 9042);
 }
@@ -40,6 +41,7 @@ replication = "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"
 [stream]
 trigger = "every=45s"
 max_files_per_trigger = 12
+max_bytes_per_trigger = 1000000
 [embedded]
 data_directory = "/srv/cql"
 port = 0
@@ -59,6 +61,7 @@ port = 9043
   EXPECT_EQ(c->trigger.mode, TriggerMode::kProcessingTime);
   EXPECT_EQ(c->trigger.interval, std::chrono::milliseconds(45000));
   EXPECT_EQ(c->max_files_per_trigger, 12);
+  EXPECT_EQ(c->max_bytes_per_trigger, 1000000);
   EXPECT_EQ(c->embedded_data_directory, "/srv/cql");
   EXPECT_EQ(c->embedded_port, 0);
 }

@@ -15,6 +15,7 @@
 #include "cql/server/embedded_cql_server.h"
 #include "delta/columnar_bridge.h"
 #include "delta/table_writer.h"
+#include "pipeline/embedded/embedded_serving_writer.h"
 #include "pipeline/pipeline_init.h"
 #include "pipeline/sessionize.h"
 #include "pipeline/stream_jobs.h"
@@ -31,7 +32,9 @@ constexpr int64_t kMicrosPerDay = int64_t{86400} * kMicrosPerSecond;
 
 int64_t at(const char* iso) { return *util::parse_iso8601(iso); }
 
-class ServingJobTest : public ::testing::Test {
+// Every test runs with both writers: over CQL (any cluster) and as bulk
+// loads of the embedded node's store (what `up` uses); they must store the same.
+class ServingJobTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     std::random_device random;
@@ -81,7 +84,9 @@ class ServingJobTest : public ::testing::Test {
   }
 
   util::Result<ServingJobSummary> serve() {
-    return run_serving_job(fs(), layout_, *session_, options_, {});
+    const bool bulk = GetParam();
+    const auto writer = bulk ? embedded_serving_writer(*server_) : cql_serving_writer(*session_);
+    return run_serving_job(fs(), layout_, *session_, *writer, options_, {});
   }
 
   std::vector<std::string> rows(const std::string& query) {
@@ -124,7 +129,7 @@ class ServingJobTest : public ::testing::Test {
   ServingOptions options_;
 };
 
-TEST_F(ServingJobTest, InitCreatesEverythingOnceAndIsIdempotent) {
+TEST_P(ServingJobTest, InitCreatesEverythingOnceAndIsIdempotent) {
   auto lake_first = init_lake_tables(fs(), layout_, false);
   ASSERT_TRUE(lake_first.is_ok()) << lake_first.status().message();
   EXPECT_EQ(lake_first->tables_created, 3);
@@ -142,7 +147,7 @@ TEST_F(ServingJobTest, InitCreatesEverythingOnceAndIsIdempotent) {
   EXPECT_TRUE(rows("SELECT * FROM session_events.started_sessions_by_country_hour").empty());
 }
 
-TEST_F(ServingJobTest, ServesCompletedAndStartedRowsWithinTheWindow) {
+TEST_P(ServingJobTest, ServesCompletedAndStartedRowsWithinTheWindow) {
   ASSERT_TRUE(init_lake_tables(fs(), layout_, false).is_ok());
   ASSERT_TRUE(init_serving_tables(fs(), layout_, *session_, options_, false).is_ok());
   add_events({
@@ -175,7 +180,7 @@ TEST_F(ServingJobTest, ServesCompletedAndStartedRowsWithinTheWindow) {
                   .empty());
 }
 
-TEST_F(ServingJobTest, WritesCarryTheRetentionTtlAndTheRowsUpdateTimestamp) {
+TEST_P(ServingJobTest, WritesCarryTheRetentionTtlAndTheRowsUpdateTimestamp) {
   ASSERT_TRUE(init_lake_tables(fs(), layout_, false).is_ok());
   ASSERT_TRUE(init_serving_tables(fs(), layout_, *session_, options_, false).is_ok());
   add_events({{"start", "p1", "IT", "s1", at("2016-11-05T00:00:00Z")},
@@ -194,7 +199,7 @@ TEST_F(ServingJobTest, WritesCarryTheRetentionTtlAndTheRowsUpdateTimestamp) {
   EXPECT_GT(writetime, at("2020-01-01T00:00:00Z"));  // DL_UPDATE_TS: the wall clock
 }
 
-TEST_F(ServingJobTest, ALaterStartCompletesTheServedRowAndNothingIsServedTwice) {
+TEST_P(ServingJobTest, ALaterStartCompletesTheServedRowAndNothingIsServedTwice) {
   ASSERT_TRUE(init_lake_tables(fs(), layout_, false).is_ok());
   ASSERT_TRUE(init_serving_tables(fs(), layout_, *session_, options_, false).is_ok());
   add_events({{"end", "p1", std::nullopt, "s1", at("2016-11-05T11:00:00Z")}});
@@ -212,7 +217,7 @@ TEST_F(ServingJobTest, ALaterStartCompletesTheServedRowAndNothingIsServedTwice) 
   EXPECT_EQ(third->run.batches, 0);
 }
 
-TEST_F(ServingJobTest, ANewKeyspaceRestartsTheServingStream) {
+TEST_P(ServingJobTest, ANewKeyspaceRestartsTheServingStream) {
   ASSERT_TRUE(init_lake_tables(fs(), layout_, false).is_ok());
   ASSERT_TRUE(init_serving_tables(fs(), layout_, *session_, options_, false).is_ok());
   add_events({{"start", "p1", "IT", "s1", at("2016-11-05T10:00:00Z")},
@@ -231,7 +236,7 @@ TEST_F(ServingJobTest, ANewKeyspaceRestartsTheServingStream) {
             std::vector<std::string>{"s1"});
 }
 
-TEST_F(ServingJobTest, ResetDropsTablesCheckpointsAndTheKeyspace) {
+TEST_P(ServingJobTest, ResetDropsTablesCheckpointsAndTheKeyspace) {
   ASSERT_TRUE(init_lake_tables(fs(), layout_, false).is_ok());
   ASSERT_TRUE(init_serving_tables(fs(), layout_, *session_, options_, false).is_ok());
   add_events({{"start", "p1", "IT", "s1", at("2016-11-05T10:00:00Z")},
@@ -251,7 +256,7 @@ TEST_F(ServingJobTest, ResetDropsTablesCheckpointsAndTheKeyspace) {
   EXPECT_TRUE(rows("SELECT * FROM session_events.completed_sessions_by_player").empty());
 }
 
-TEST_F(ServingJobTest, CompatTablesGetTheOriginalsRows) {
+TEST_P(ServingJobTest, CompatTablesGetTheOriginalsRows) {
   options_.compat_tables = true;
   ASSERT_TRUE(init_lake_tables(fs(), layout_, false).is_ok());
   ASSERT_TRUE(init_serving_tables(fs(), layout_, *session_, options_, false).is_ok());
@@ -272,12 +277,17 @@ TEST_F(ServingJobTest, CompatTablesGetTheOriginalsRows) {
             std::vector<std::string>{"2016-11-05"});
 }
 
-TEST_F(ServingJobTest, ServingWithoutTheGoldTableSaysWhatToRun) {
+TEST_P(ServingJobTest, ServingWithoutTheGoldTableSaysWhatToRun) {
   auto served = serve();
   ASSERT_FALSE(served.is_ok());
   EXPECT_NE(served.status().message().find("stream sessions"), std::string::npos)
       << served.status().message();
 }
+
+INSTANTIATE_TEST_SUITE_P(Writers, ServingJobTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "EmbeddedBulkLoad" : "Cql";
+                         });
 
 }  // namespace
 }  // namespace medallion::pipeline
