@@ -43,5 +43,6 @@ void add_insights_command(CLI::App& app, const GlobalOptions& global, CommandAct
 void add_init_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_stream_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_up_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_serve_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 }  // namespace medallion::cli

@@ -19,9 +19,9 @@
 // Time travel: --version N or --timestamp ISO-8601 (the latest version
 // committed at or before it; commit time per --time-source).
 // Exit codes: 0 ok, 1 failure (one line on stderr), 2 bad usage.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -107,9 +107,7 @@ util::Result<Snapshot> load(const DeltaArgs& args) {
   return delta::load_snapshot(fs, args.table, version);
 }
 
-void print(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-}
+void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 int finish() { return std::fflush(stdout) == 0 ? kExitOk : kExitFailure; }
 
@@ -198,8 +196,10 @@ int run_describe(const DeltaArgs& args) {
   out += fmt::format("version            {}\n", s.version);
   out += fmt::format("id                 {}\n", s.metadata.id);
   if (s.metadata.name) out += fmt::format("name               {}\n", *s.metadata.name);
-  if (s.metadata.description) out += fmt::format("description        {}\n", *s.metadata.description);
-  std::string protocol = fmt::format("reader {}, writer {}", p.min_reader_version, p.min_writer_version);
+  if (s.metadata.description)
+    out += fmt::format("description        {}\n", *s.metadata.description);
+  std::string protocol =
+      fmt::format("reader {}, writer {}", p.min_reader_version, p.min_writer_version);
   auto join = [](const std::vector<std::string>& v) {
     std::string r;
     for (const std::string& x : v) r += (r.empty() ? "" : ",") + x;
@@ -208,9 +208,9 @@ int run_describe(const DeltaArgs& args) {
   if (p.reader_features) protocol += "; reader features: " + join(*p.reader_features);
   if (p.writer_features) protocol += "; writer features: " + join(*p.writer_features);
   out += fmt::format("protocol           {}\n", protocol);
-  out += fmt::format("partition columns  {}\n",
-                     s.metadata.partition_columns.empty() ? std::string("-")
-                                                          : join(s.metadata.partition_columns));
+  out += fmt::format("partition columns  {}\n", s.metadata.partition_columns.empty()
+                                                    ? std::string("-")
+                                                    : join(s.metadata.partition_columns));
   for (const auto& [k, v] : s.metadata.configuration) {
     out += fmt::format("configuration      {} = {}\n", k, v);
   }
@@ -276,7 +276,7 @@ int run_history(const DeltaArgs& args) {
       w.key("timestamp").value(e.timestamp_ms);
       w.key("time").value(format_ms(e.timestamp_ms));
       w.key("operation");
-      e.commit_info && e.commit_info->operation ? w.value(*e.commit_info->operation) : w.null();
+      e.commit_info&& e.commit_info->operation ? w.value(*e.commit_info->operation) : w.null();
       w.key("commitInfo");
       e.commit_info && !e.commit_info->json.empty() ? w.raw(e.commit_info->json) : w.null();
       w.end_object();
@@ -350,9 +350,9 @@ bool split_where(const std::string& text, std::string* column, CompareOp* op, st
   *column = text.substr(0, at);
   while (!column->empty() && column->back() == ' ') column->pop_back();
   const std::string_view rest = std::string_view(text).substr(at);
-  const bool two = rest.size() >= 2 && (rest.starts_with("<=") || rest.starts_with(">=") ||
-                                        rest.starts_with("!=") || rest.starts_with("<>") ||
-                                        rest.starts_with("=="));
+  const bool two = rest.size() >= 2 &&
+                   (rest.starts_with("<=") || rest.starts_with(">=") || rest.starts_with("!=") ||
+                    rest.starts_with("<>") || rest.starts_with("=="));
   const size_t len = two ? 2 : 1;
   if (rest.starts_with("<=")) {
     *op = CompareOp::kLe;
@@ -491,13 +491,20 @@ bool satisfies(const std::optional<delta::Scalar>& value, CompareOp op, const de
   auto cmp = delta::compare_scalars(*value, c);
   if (!cmp.is_ok()) return false;
   switch (op) {
-    case CompareOp::kEq: return *cmp == 0;
-    case CompareOp::kNe: return *cmp != 0;
-    case CompareOp::kLt: return *cmp < 0;
-    case CompareOp::kLe: return *cmp <= 0;
-    case CompareOp::kGt: return *cmp > 0;
-    case CompareOp::kGe: return *cmp >= 0;
-    default: return false;
+    case CompareOp::kEq:
+      return *cmp == 0;
+    case CompareOp::kNe:
+      return *cmp != 0;
+    case CompareOp::kLt:
+      return *cmp < 0;
+    case CompareOp::kLe:
+      return *cmp <= 0;
+    case CompareOp::kGt:
+      return *cmp > 0;
+    case CompareOp::kGe:
+      return *cmp >= 0;
+    default:
+      return false;
   }
 }
 
@@ -705,10 +712,11 @@ int run_optimize(const DeltaArgs& args) {
   } else if (result->version < 0) {
     print("nothing to compact\n");
   } else {
-    print(fmt::format("version {}: {} files ({} bytes) compacted into {} files ({} bytes) in {} "
-                      "partitions\n",
-                      result->version, result->files_removed, result->bytes_removed,
-                      result->files_added, result->bytes_added, result->partitions_optimized));
+    print(
+        fmt::format("version {}: {} files ({} bytes) compacted into {} files ({} bytes) in {} "
+                    "partitions\n",
+                    result->version, result->files_removed, result->bytes_removed,
+                    result->files_added, result->bytes_added, result->partitions_optimized));
   }
   return finish();
 }
@@ -725,14 +733,14 @@ void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction
   auto add = [&](const char* name, const char* help, int (*run)(const DeltaArgs&)) {
     auto args = std::make_shared<DeltaArgs>();
     CLI::App* sub = cmd->add_subcommand(name, help);
-    sub->add_option("TABLE", args->table, "the table's directory (holding _delta_log)")
-        ->required();
+    sub->add_option("TABLE", args->table, "the table's directory (holding _delta_log)")->required();
     sub->callback([args, run, &action] { action = [args, run] { return run(*args); }; });
     return std::make_pair(sub, args);
   };
   auto time_travel = [](CLI::App* sub, DeltaArgs& args) {
-    CLI::Option* v = sub->add_option("--version", args.version, "read this version (default: latest)")
-                         ->check(CLI::NonNegativeNumber);
+    CLI::Option* v =
+        sub->add_option("--version", args.version, "read this version (default: latest)")
+            ->check(CLI::NonNegativeNumber);
     CLI::Option* t = sub->add_option(
         "--timestamp", args.timestamp,
         "read the latest version committed at or before this ISO-8601 instant (UTC unless it has "
@@ -748,17 +756,19 @@ void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction
         ->capture_default_str();
   };
 
-  auto [describe, describe_args] = add(
-      "describe", "Print the table's version, protocol, id, partition columns, configuration, "
-                  "schema, files, size and txns",
-      run_describe);
+  auto [describe, describe_args] =
+      add("describe",
+          "Print the table's version, protocol, id, partition columns, configuration, "
+          "schema, files, size and txns",
+          run_describe);
   time_travel(describe, *describe_args);
   time_source(describe, *describe_args);
   describe->add_flag("--json", describe_args->json, "one JSON object");
 
   auto [history, history_args] =
-      add("history", "Print one line per commit, newest first: version, time, operation, "
-                     "parameters | metrics",
+      add("history",
+          "Print one line per commit, newest first: version, time, operation, "
+          "parameters | metrics",
           run_history);
   history->add_flag("--json", history_args->json, "a JSON array, newest first");
   history->add_option("--limit", history_args->limit, "only the N newest commits")
@@ -775,7 +785,8 @@ void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction
   auto [cat, cat_args] = add("cat", "Print rows as JSON Lines", run_cat);
   time_travel(cat, *cat_args);
   time_source(cat, *cat_args);
-  cat->add_option("--limit", cat_args->limit, "print at most N rows")->check(CLI::NonNegativeNumber);
+  cat->add_option("--limit", cat_args->limit, "print at most N rows")
+      ->check(CLI::NonNegativeNumber);
   cat->add_option("--columns", cat_args->columns, "only these top-level columns, in this order")
       ->delimiter(',');
   cat->add_option("--where", cat_args->where,
@@ -788,14 +799,15 @@ void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction
       add("checkpoint", "Write a checkpoint of the latest version now", run_checkpoint);
   checkpoint->add_flag("--json", checkpoint_args->json, "what _last_checkpoint now says, as JSON");
 
-  auto [vacuum, vacuum_args] = add(
-      "vacuum",
-      "Delete the files no retained version needs (removed files older than the retention, "
-      "orphans of crashed writers)",
-      run_vacuum);
-  vacuum->add_option("--retain-hours", vacuum_args->retain_hours,
-                     "keep what versions of the last H hours need (default: the table's "
-                     "delta.deletedFileRetentionDuration, 7 days when unset)")
+  auto [vacuum, vacuum_args] =
+      add("vacuum",
+          "Delete the files no retained version needs (removed files older than the retention, "
+          "orphans of crashed writers)",
+          run_vacuum);
+  vacuum
+      ->add_option("--retain-hours", vacuum_args->retain_hours,
+                   "keep what versions of the last H hours need (default: the table's "
+                   "delta.deletedFileRetentionDuration, 7 days when unset)")
       ->check(CLI::NonNegativeNumber);
   vacuum->add_flag("--dry-run", vacuum_args->dry_run, "list the files, delete nothing");
   vacuum->add_flag("--no-retention-check", vacuum_args->no_retention_check,
@@ -809,11 +821,13 @@ void add_delta_command(CLI::App& app, const GlobalOptions& global, CommandAction
   optimize->add_option("--where", optimize_args->where,
                        "only partitions where <partition column><op><value> holds (op: = != < <= "
                        "> >=); repeat for AND");
-  optimize->add_option("--target-file-mb", optimize_args->target_file_mb,
-                       "the size of compacted files, in MiB")
+  optimize
+      ->add_option("--target-file-mb", optimize_args->target_file_mb,
+                   "the size of compacted files, in MiB")
       ->capture_default_str();
-  optimize->add_option("--min-files", optimize_args->min_files,
-                       "leave a partition alone with fewer small files than this")
+  optimize
+      ->add_option("--min-files", optimize_args->min_files,
+                   "leave a partition alone with fewer small files than this")
       ->capture_default_str();
   optimize->add_flag("--json", optimize_args->json, "one JSON object");
 }

@@ -44,9 +44,8 @@ void print_human(const lake::SourceStats& s, double seconds) {
 
 int run_inspect_source(const InspectSourceArgs& args, const GlobalOptions& global) {
   util::ThreadPool pool(args.threads);
-  util::Progress progress({.label = "inspect-source",
-                           .quiet = global.quiet || args.json,
-                           .item_name = "lines"});
+  util::Progress progress(
+      {.label = "inspect-source", .quiet = global.quiet || args.json, .item_name = "lines"});
   size_t shown = 0;
   lake::InspectOptions options;
   options.pool = &pool;
@@ -79,8 +78,7 @@ int run_inspect_source(const InspectSourceArgs& args, const GlobalOptions& globa
 
 }  // namespace
 
-void add_inspect_source_command(CLI::App& app, const GlobalOptions& global,
-                                CommandAction& action) {
+void add_inspect_source_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto args = std::make_shared<InspectSourceArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect-source",

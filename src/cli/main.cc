@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   add_refine_command(app, global, action);
   add_stream_command(app, global, action);
   add_up_command(app, global, action);
+  add_serve_command(app, global, action);
   add_inspect_source_command(app, global, action);
   add_parquet_command(app, global, action);
   add_delta_command(app, global, action);

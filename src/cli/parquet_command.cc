@@ -5,8 +5,8 @@
 //   meta    row groups and column chunks: encodings, codecs, sizes, statistics
 //   cat     rows as JSON Lines (rendering rules of value_json.h); --limit N,
 //           --columns a,b; exits 1 with the reader's error on a corrupt file
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cctype>
 #include <cstdio>
@@ -54,7 +54,8 @@ std::string logical_type_text(const LogicalType& t) {
       return name + "(" + parquet::time_unit_name(t.unit) + "," +
              (t.is_adjusted_to_utc ? "true" : "false") + ")";
     case LogicalTypeKind::kInteger:
-      return name + "(" + std::to_string(t.bit_width) + "," + (t.is_signed ? "true" : "false") + ")";
+      return name + "(" + std::to_string(t.bit_width) + "," + (t.is_signed ? "true" : "false") +
+             ")";
     default:
       return name;
   }
@@ -75,9 +76,11 @@ void print_schema_node(const std::vector<SchemaElement>& schema, size_t* next, i
     line += "message " + e.name;
   } else {
     line += lower(parquet::repetition_name(
-                e.repetition_type.value_or(parquet::FieldRepetitionType::kRequired))) + " ";
+                e.repetition_type.value_or(parquet::FieldRepetitionType::kRequired))) +
+            " ";
     if (e.type) {
-      line += *e.type == parquet::Type::kByteArray ? std::string("binary") : lower(parquet::type_name(*e.type));
+      line += *e.type == parquet::Type::kByteArray ? std::string("binary")
+                                                   : lower(parquet::type_name(*e.type));
       if (*e.type == parquet::Type::kFixedLenByteArray) {
         line += "(" + std::to_string(e.type_length.value_or(0)) + ")";
       }
@@ -90,7 +93,8 @@ void print_schema_node(const std::vector<SchemaElement>& schema, size_t* next, i
     } else if (e.converted_type) {
       line += " (" + parquet::converted_type_name(*e.converted_type);
       if (*e.converted_type == parquet::ConvertedType::kDecimal) {
-        line += "(" + std::to_string(e.precision.value_or(0)) + "," + std::to_string(e.scale.value_or(0)) + ")";
+        line += "(" + std::to_string(e.precision.value_or(0)) + "," +
+                std::to_string(e.scale.value_or(0)) + ")";
       }
       line += ")";
     }
@@ -113,10 +117,12 @@ void schema_node_json(const std::vector<SchemaElement>& schema, size_t* next, bo
   const SchemaElement& e = schema[(*next)++];
   w.begin_object();
   w.key("name").value(e.name);
-  if (!root && e.repetition_type) w.key("repetition").value(parquet::repetition_name(*e.repetition_type));
+  if (!root && e.repetition_type)
+    w.key("repetition").value(parquet::repetition_name(*e.repetition_type));
   if (e.type) w.key("physical_type").value(parquet::type_name(*e.type));
   if (e.type_length) w.key("type_length").value(int64_t{*e.type_length});
-  if (e.converted_type) w.key("converted_type").value(parquet::converted_type_name(*e.converted_type));
+  if (e.converted_type)
+    w.key("converted_type").value(parquet::converted_type_name(*e.converted_type));
   if (e.precision) w.key("precision").value(int64_t{*e.precision});
   if (e.scale) w.key("scale").value(int64_t{*e.scale});
   if (e.field_id) w.key("field_id").value(int64_t{*e.field_id});
@@ -167,7 +173,8 @@ int run_schema(const ParquetArgs& args) {
 
 std::string encodings_text(const parquet::ColumnMetaData& m) {
   std::string out;
-  for (parquet::Encoding e : m.encodings) out += (out.empty() ? "" : ",") + parquet::encoding_name(e);
+  for (parquet::Encoding e : m.encodings)
+    out += (out.empty() ? "" : ",") + parquet::encoding_name(e);
   return out;
 }
 
@@ -226,7 +233,8 @@ int run_meta(const ParquetArgs& args) {
     } else {
       line(fmt::format("\nrow group {}: {} rows, {} bytes", g, rg.num_rows, rg.total_byte_size));
       line(fmt::format("  {:<28} {:<10} {:<8} {:>10} {:>12} {:>12} {:>6}  {}", "column", "type",
-                       "codec", "values", "compressed", "uncompressed", "nulls", "encodings / min / max"));
+                       "codec", "values", "compressed", "uncompressed", "nulls",
+                       "encodings / min / max"));
     }
     for (size_t c = 0; c < rg.columns.size() && c < columns.size(); ++c) {
       const ColumnDescriptor& column = columns[c];
@@ -256,10 +264,11 @@ int run_meta(const ParquetArgs& args) {
         bounds ? w.raw(max) : w.null();
         w.end_object();
       } else {
-        line(fmt::format("  {:<28} {:<10} {:<8} {:>10} {:>12} {:>12} {:>6}  {}", column.dotted_path(),
-                         parquet::type_name(m.type), parquet::codec_name(m.codec), m.num_values,
-                         m.total_compressed_size, m.total_uncompressed_size,
-                         nulls ? std::to_string(*nulls) : "-", encodings_text(m)));
+        line(fmt::format("  {:<28} {:<10} {:<8} {:>10} {:>12} {:>12} {:>6}  {}",
+                         column.dotted_path(), parquet::type_name(m.type),
+                         parquet::codec_name(m.codec), m.num_values, m.total_compressed_size,
+                         m.total_uncompressed_size, nulls ? std::to_string(*nulls) : "-",
+                         encodings_text(m)));
         if (bounds) line(fmt::format("  {:<28} min {}  max {}", "", min, max));
       }
     }
@@ -328,11 +337,12 @@ void add_parquet_command(CLI::App& app, const GlobalOptions& global, CommandActi
   };
   auto [schema, schema_args] = add("schema", "Print the schema tree", run_schema);
   schema->add_flag("--json", schema_args->json, "the tree as JSON");
-  auto [meta, meta_args] =
-      add("meta", "Print row groups and column chunks: encodings, codecs, sizes, statistics", run_meta);
+  auto [meta, meta_args] = add(
+      "meta", "Print row groups and column chunks: encodings, codecs, sizes, statistics", run_meta);
   meta->add_flag("--json", meta_args->json, "one JSON object instead of a table");
   auto [cat, cat_args] = add("cat", "Print rows as JSON Lines", run_cat);
-  cat->add_option("--limit", cat_args->limit, "print at most N rows")->check(CLI::NonNegativeNumber);
+  cat->add_option("--limit", cat_args->limit, "print at most N rows")
+      ->check(CLI::NonNegativeNumber);
   cat->add_option("--columns", cat_args->columns, "only these top-level columns, in this order")
       ->delimiter(',');
 }

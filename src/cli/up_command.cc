@@ -12,11 +12,12 @@
 //   4. refine    landing → r_session_events (+ quarantine)
 //   5. sessions  r_session_events → uc_delta_session_events
 //   6. serving   uc_delta_session_events → the serving tables
+//   7. api       the REST API on 127.0.0.1:<api-port> ([api] in the config
+//                file), until Ctrl-C or SIGTERM; not with --no-serve
 //
-// then prints a summary. Every step is idempotent and resumes where a
-// killed run stopped, so running `up` again after any crash ends with the
-// same tables. The REST API is not part of medallion yet: `up` stops after
-// loading and prints how to reach the data.
+// printing a summary after step 6. Every step is idempotent and resumes
+// where a killed run stopped, so running `up` again after any crash ends
+// with the same tables.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -27,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/api_serving.h"
 #include "cli/command.h"
 #include "cli/pipeline_options.h"
 #include "cql/client/session.h"
@@ -211,12 +213,22 @@ util::Status run_pipeline(const UpArgs& args, const ResolvedSettings& settings, 
   return util::Status::ok();
 }
 
+// The REST API over the cluster the pipeline loaded.
+util::Status serve_api(const api::ApiConfig& config, const ResolvedSettings& settings,
+                       const GlobalOptions& global) {
+  MEDALLION_ASSIGN_OR_RETURN(auto session, connect_cluster(settings));
+  util::Status served = serve_api_until_stopped(session, settings, config, global.quiet);
+  session->close();
+  return served;
+}
+
 int run_up(const UpArgs& args, const GlobalOptions& global) {
   auto settings = resolve_settings(args.flags);
   if (!settings.is_ok()) return report_failure(settings.status());
-  if (args.api_port) {
-    util::log_warn("up: --api-port {}: the REST API is not part of medallion yet", *args.api_port);
-  }
+  ApiFlags api_flags;
+  api_flags.port = args.api_port;
+  auto api_config = resolve_api_config(*settings, api_flags);
+  if (!api_config.is_ok()) return report_failure(api_config.status());
   StepLog log(global.quiet);
   const auto start = std::chrono::steady_clock::now();
 
@@ -224,25 +236,11 @@ int run_up(const UpArgs& args, const GlobalOptions& global) {
   std::unique_ptr<cql::EmbeddedCqlServer> embedded;
   if (!settings->external_cluster) {
     log.begin();
-    cql::ServerConfig server;
-    if (!settings->config_file.empty()) {
-      auto loaded = cql::load_server_config(settings->config_file);
-      if (!loaded.is_ok()) return report_failure(loaded.status());
-      server = *loaded;
-    }
-    if (auto st = cql::apply_environment_overrides(&server); !st.is_ok()) {
-      return report_failure(st);
-    }
-    server.host = "127.0.0.1";
-    server.port = static_cast<uint16_t>(args.cql_port.value_or(settings->pipeline.embedded_port));
-    server.data_directory = args.cql_data.value_or(settings->pipeline.embedded_data_directory);
-    auto started = cql::EmbeddedCqlServer::start(server);
+    auto started = start_embedded_node(&*settings, args.cql_port, args.cql_data);
     if (!started.is_ok()) return report_failure(started.status());
     embedded = std::move(started).value();
-    settings->cluster.hosts = {{embedded->host(), embedded->port()}};
-    settings->cluster.discover_peers = false;
     log.end("cql", fmt::format("embedded CQL server on {} (data in {})", embedded->endpoint(),
-                               server.data_directory));
+                               args.cql_data.value_or(settings->pipeline.embedded_data_directory)));
   }
 
   util::Status status = run_pipeline(args, *settings, log, global, embedded.get());
@@ -258,17 +256,18 @@ int run_up(const UpArgs& args, const GlobalOptions& global) {
       times += fmt::format("{}{} {:.2f} s", times.empty() ? "" : ", ", step, seconds);
     }
     std::printf("up: done in %.2f s (%s)\n", total, times.c_str());
-    const std::string where = embedded ? embedded->endpoint() : std::string("your cluster");
-    std::printf(
-        "up: the REST API is not part of medallion yet; to query the serving tables, serve\n"
-        "    them with `medallion cql-server --data %s` and use any CQL client, e.g.\n"
-        "    SELECT * FROM session_events.completed_sessions_by_player WHERE player_id = '...'"
-        " LIMIT 20;\n"
-        "    (this run served them on %s); the lake is in %s, see `medallion insights`.\n",
-        args.cql_data.value_or(settings->pipeline.embedded_data_directory).c_str(), where.c_str(),
-        settings->pipeline.lake_root.c_str());
   }
-  (void)args.no_serve;  // there is nothing to serve yet
+  if (!args.no_serve) {
+    // 7. the REST API, until Ctrl-C or SIGTERM.
+    util::Status served = serve_api(*api_config, *settings, global);
+    if (!served.is_ok()) {
+      if (embedded) embedded->stop();
+      return report_failure(served);
+    }
+  } else if (!global.quiet) {
+    std::printf("up: --no-serve: serve the API later with `medallion serve --cql-data %s`\n",
+                args.cql_data.value_or(settings->pipeline.embedded_data_directory).c_str());
+  }
   if (embedded) embedded->stop();
   return kExitOk;
 }
@@ -281,8 +280,9 @@ void add_up_command(CLI::App& app, const GlobalOptions& global, CommandAction& a
       "up",
       "Run the whole pipeline: start the embedded CQL server (unless --cql names a\n"
       "cluster), create the tables, land the source, refine it into r_session_events,\n"
-      "stream it into uc_delta_session_events and the serving tables. Safe to run again\n"
-      "after any interruption: it resumes, and nothing is duplicated or lost.");
+      "stream it into uc_delta_session_events and the serving tables, then serve the REST\n"
+      "API until Ctrl-C. Safe to run again after any interruption: it resumes, and nothing\n"
+      "is duplicated or lost.");
   cmd->add_option("--source", args->source,
                   "URL (http, https, file) or path of the source file (default: the newest\n"
                   "file already landed)");
@@ -292,9 +292,10 @@ void add_up_command(CLI::App& app, const GlobalOptions& global, CommandAction& a
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--cql-data", args->cql_data,
                   "data directory of the embedded CQL server (default ./cql_data)");
-  cmd->add_option("--api-port", args->api_port, "port of the REST API (not available yet)")
+  cmd->add_option("--api-port", args->api_port,
+                  "port of the REST API (default 8000; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
-  cmd->add_flag("--no-serve", args->no_serve, "stop after loading (the only mode for now)");
+  cmd->add_flag("--no-serve", args->no_serve, "stop after loading instead of serving the API");
   cmd->add_flag("--reset", args->reset,
                 "drop the Delta tables, checkpoints and serving keyspace first");
   cmd->add_flag("--debug", args->debug, "refine only dates [4, 7) of the source, as the original");
