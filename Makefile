@@ -1,6 +1,7 @@
 # medallion — the developer entry points. See README.md.
 #
-#   make up      install dependencies, build, generate the data once, run the pipeline
+#   make up      install dependencies, build, generate the data once, run the pipeline,
+#                serve the REST API
 #   make test    install dependencies, build (normal, ASan+UBSan, fuzz) and run every test
 #   make bench   run the benchmarks of the README's performance table
 #   make fmt     clang-format the sources
@@ -12,6 +13,7 @@ FUZZ_BUILD ?= build-fuzz
 DATA_DIR   ?= data
 LAKE       ?= data_lake
 CQL_DATA   ?= cql_data
+API_PORT   ?= 8000
 SOURCE     ?= $(DATA_DIR)/assignment_data.jsonl.bz2
 CTEST_JOBS ?= 2
 MEDALLION  := $(BUILD)/src/cli/medallion
@@ -60,10 +62,12 @@ $(SOURCE): | build
 	$(MEDALLION) gen --out $(SOURCE) --truth $(DATA_DIR)/assignment_data.truth.json
 
 # The whole pipeline on the embedded CQL server (medallion up): land, refine,
-# both streams, then a summary and how to reach the data.
+# both streams and a summary; the insights and their chart; then the REST API
+# on http://127.0.0.1:$(API_PORT) (Swagger UI at /docs) until Ctrl-C.
 up: build $(SOURCE)
-	$(MEDALLION) up --source $(SOURCE) --lake $(LAKE) --cql-data $(CQL_DATA)
+	$(MEDALLION) up --source $(SOURCE) --lake $(LAKE) --cql-data $(CQL_DATA) --no-serve
 	$(MEDALLION) insights --lake $(LAKE) --chart $(DATA_DIR)/completed_per_country.svg
+	$(MEDALLION) serve --lake $(LAKE) --cql-data $(CQL_DATA) --port $(API_PORT)
 
 bench: build $(SOURCE)
 	@scripts/bench $(MEDALLION) $(BUILD) $(DATA_DIR)

@@ -93,6 +93,8 @@ void integer_param(JsonWriter& w, std::string_view name, std::string_view in, bo
 void guarded_responses(JsonWriter& w, const OpenApiOptions& options) {
   json_response(w, "422", "Validation Error: a parameter is malformed or out of range",
                 "HTTPValidationError");
+  json_response(w, "503", "The serving layer (the CQL cluster) is unavailable: the detail says why",
+                "Message");
   if (options.api_keys) {
     json_response(w, "403", "Not authenticated: the X-API-Key header is missing or unknown",
                   "Message");
