@@ -436,7 +436,10 @@ TEST_F(FakeServerTest, BackpressureRefusesBeyondTheQueue) {
   // 2 in flight + 3 queued are accepted; the other 2 are refused at once.
   EXPECT_EQ(refused.load(), 2);
   EXPECT_NE(message.find("backpressure"), std::string::npos) << message;
-  for (int i = 0; i < 200 && fake.held() < 2; ++i) std::this_thread::sleep_for(5ms);
+  // The accepted requests reach the connection's strand asynchronously.
+  for (int i = 0; i < 2000 && (fake.held() < 2 || (*c)->queued() < 3); ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
   EXPECT_EQ(fake.held(), 2u);
   EXPECT_EQ((*c)->queued(), 3u);
   // Releasing answers lets the queue drain through the two streams. A queued
