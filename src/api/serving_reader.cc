@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 
+#include "cql/client/result_page.h"
 #include "cql/client/session.h"
+#include "cql/client/token_ring.h"
 
 namespace medallion::api {
 namespace {
@@ -40,6 +43,16 @@ std::string text_of(const cql::ResultPage& page, size_t row, size_t column) {
   return raw ? *raw : std::string();
 }
 
+cql::Value text_value(std::string text) { return cql::Value::of(std::move(text)); }
+cql::Value timestamp_value(int64_t millis) {
+  std::string bytes(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    bytes[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(millis) & 0xff);
+    millis = static_cast<int64_t>(static_cast<uint64_t>(millis) >> 8);
+  }
+  return cql::Value::of(std::move(bytes));
+}
+
 util::Status check_columns(const cql::ResultPage& page, size_t count) {
   if (page.columns().size() != count) {
     return util::Status::corruption(
@@ -49,31 +62,68 @@ util::Status check_columns(const cql::ResultPage& page, size_t count) {
   return util::Status::ok();
 }
 
+// Runs statements on the CQL client's session.
+class SessionQueryRunner : public ServingQueryRunner {
+ public:
+  explicit SessionQueryRunner(std::shared_ptr<cql::Session> session)
+      : session_(std::move(session)) {}
+
+  util::Result<size_t> prepare(const std::string& query) override {
+    MEDALLION_ASSIGN_OR_RETURN(auto prepared, session_->prepare(query));
+    std::lock_guard<std::mutex> lock(mu_);
+    statements_.push_back(std::move(prepared));
+    return statements_.size() - 1;
+  }
+
+  void run(size_t statement, std::vector<cql::Value> values, int32_t page_size,
+           RowsCallback done) override {
+    cql::CqlStatement s;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      s.prepared = statements_.at(statement);
+    }
+    s.routing_key = cql::routing_key(values, s.prepared->partition_key_indices);
+    s.values = std::move(values);
+    s.page_size = page_size;
+    s.idempotent = true;
+    session_->execute_async(std::move(s), std::move(done));
+  }
+
+ private:
+  std::shared_ptr<cql::Session> session_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<const cql::PreparedQuery>> statements_;
+};
+
 }  // namespace
 
+std::shared_ptr<ServingQueryRunner> session_query_runner(std::shared_ptr<cql::Session> session) {
+  return std::make_shared<SessionQueryRunner>(std::move(session));
+}
+
 struct ServingReader::Prepared {
-  std::shared_ptr<const cql::PreparedQuery> completed;
-  std::shared_ptr<const cql::PreparedQuery> started_range;   // start_ts in [lo, hi]
-  std::shared_ptr<const cql::PreparedQuery> started_ties;    // start_ts = t AND session_id > s
-  std::shared_ptr<const cql::PreparedQuery> started_before;  // start_ts in [lo, t)
+  size_t completed = 0;
+  size_t started_range = 0;   // start_ts in [lo, hi]
+  size_t started_ties = 0;    // start_ts = t AND session_id > s
+  size_t started_before = 0;  // start_ts in [lo, t)
+  size_t ready = 0;
 };
 
 util::Result<std::shared_ptr<ServingReader>> ServingReader::prepare(
-    std::shared_ptr<cql::Session> session, ServingReaderOptions options) {
+    std::shared_ptr<ServingQueryRunner> runner, ServingReaderOptions options) {
   if (!options.now_micros) {
     return util::Status::invalid_argument("api: the serving reader needs a clock (now_micros)");
   }
   auto prepared = std::make_shared<Prepared>();
-  const auto prepare_one = [&](std::string text,
-                               std::shared_ptr<const cql::PreparedQuery>* out) -> util::Status {
-    auto p = session->prepare(text);
+  const auto prepare_one = [&](std::string text, size_t* out) -> util::Status {
+    auto p = runner->prepare(text);
     if (!p.is_ok()) {
       return util::Status(p.status().code(),
                           fmt::format("api: cannot prepare the serving query ({}): {}: are the "
                                       "serving tables there? `medallion init` or `up` creates them",
                                       text, p.status().message()));
     }
-    *out = std::move(p).value();
+    *out = *p;
     return util::Status::ok();
   };
   const std::string started =
@@ -90,27 +140,24 @@ util::Result<std::shared_ptr<ServingReader>> ServingReader::prepare(
       prepare_one(started + "= ? AND session_id > ?", &prepared->started_ties));
   MEDALLION_RETURN_IF_ERROR(
       prepare_one(started + ">= ? AND start_ts < ?", &prepared->started_before));
+  MEDALLION_RETURN_IF_ERROR(prepare_one(
+      "SELECT release_version FROM system.local WHERE key = 'local'", &prepared->ready));
   return std::shared_ptr<ServingReader>(
-      new ServingReader(std::move(session), std::move(options), std::move(prepared)));
+      new ServingReader(std::move(runner), std::move(options), std::move(prepared)));
 }
 
-ServingReader::ServingReader(std::shared_ptr<cql::Session> session, ServingReaderOptions options,
-                             std::shared_ptr<const Prepared> prepared)
-    : session_(std::move(session)), options_(std::move(options)), prepared_(std::move(prepared)) {}
+ServingReader::ServingReader(std::shared_ptr<ServingQueryRunner> runner,
+                             ServingReaderOptions options, std::shared_ptr<const Prepared> prepared)
+    : runner_(std::move(runner)), options_(std::move(options)), prepared_(std::move(prepared)) {}
 
 void ServingReader::completed_sessions(std::string player_id, CompletedCallback done) const {
   const int64_t since =
       millis_at_or_after(options_.now_micros() - options_.retention_days * kMicrosPerDay);
   // The rows do not repeat their partition key: the items take it from here.
-  std::string player = player_id;
-  auto statement = cql::CqlStatement::bind(
-      prepared_->completed,
-      {cql::CqlValue(std::move(player_id)), cql::CqlValue(cql::Timestamp{since})});
-  if (!statement.is_ok()) return done(statement.status());
-  statement->idempotent = true;
-  session_->execute_async(
-      std::move(statement).value(),
-      [player = std::move(player), done = std::move(done)](util::Result<cql::ResultPage> r) {
+  std::vector<cql::Value> values = {text_value(player_id), timestamp_value(since)};
+  runner_->run(
+      prepared_->completed, std::move(values), kCompletedSessionsLimit,
+      [player = std::move(player_id), done = std::move(done)](util::Result<cql::ResultPage> r) {
         if (!r.is_ok()) return done(r.status());
         const cql::ResultPage& page = *r;
         if (page.empty()) return done(std::vector<SessionItem>());
@@ -130,13 +177,13 @@ namespace {
 
 // One partition read of a started-sessions request.
 struct StartedRead {
-  std::shared_ptr<const cql::PreparedQuery> query;
-  std::vector<cql::CqlValue> values;
+  size_t statement;
+  std::vector<cql::Value> values;
 };
 
 // The state of one started-sessions request: its reads, run in order.
 struct StartedRequest : std::enable_shared_from_this<StartedRequest> {
-  std::shared_ptr<cql::Session> session;
+  std::shared_ptr<ServingQueryRunner> runner;
   std::string country;
   size_t wanted = 0;  // limit + 1
   size_t limit = 0;
@@ -148,14 +195,11 @@ struct StartedRequest : std::enable_shared_from_this<StartedRequest> {
   void run() {
     if (page.items.size() >= wanted || next_read == reads.size()) return finish();
     StartedRead& read = reads[next_read++];
-    auto statement = cql::CqlStatement::bind(read.query, read.values);
-    if (!statement.is_ok()) return done(statement.status());
-    statement->idempotent = true;
-    statement->page_size = static_cast<int32_t>(wanted - page.items.size());
-    session->execute_async(std::move(statement).value(),
-                           [self = shared_from_this()](util::Result<cql::ResultPage> r) {
-                             self->on_rows(std::move(r));
-                           });
+    runner->run(read.statement, std::move(read.values),
+                static_cast<int32_t>(wanted - page.items.size()),
+                [self = shared_from_this()](util::Result<cql::ResultPage> r) {
+                  self->on_rows(std::move(r));
+                });
   }
 
   void on_rows(util::Result<cql::ResultPage> r) {
@@ -194,28 +238,27 @@ void ServingReader::started_sessions(std::string country, int hours, int limit,
   const int64_t hi = millis_at_or_before(now);
   const int64_t lo = millis_at_or_after(now - int64_t{hours} * 3600 * 1000 * 1000);
   auto request = std::make_shared<StartedRequest>();
-  request->session = session_;
+  request->runner = runner_;
   request->limit = static_cast<size_t>(limit);
   request->wanted = request->limit + 1;
   request->done = std::move(done);
-  const cql::CqlValue country_value(country);
   request->country = std::move(country);
+  const std::string& c = request->country;
   if (!after || after->start_ts_millis >= lo) {
     const int64_t first_hour = floor_to_hour(after ? std::min(after->start_ts_millis, hi) : hi);
     for (int64_t hour = first_hour; hour >= floor_to_hour(lo); hour -= kMillisPerHour) {
-      const cql::CqlValue hour_value(cql::Timestamp{hour});
       if (after && hour == floor_to_hour(after->start_ts_millis) && after->start_ts_millis <= hi) {
         request->reads.push_back(
             {prepared_->started_ties,
-             {country_value, hour_value, cql::CqlValue(cql::Timestamp{after->start_ts_millis}),
-              cql::CqlValue(after->session_id)}});
+             {text_value(c), timestamp_value(hour), timestamp_value(after->start_ts_millis),
+              text_value(after->session_id)}});
         request->reads.push_back({prepared_->started_before,
-                                  {country_value, hour_value, cql::CqlValue(cql::Timestamp{lo}),
-                                   cql::CqlValue(cql::Timestamp{after->start_ts_millis})}});
+                                  {text_value(c), timestamp_value(hour), timestamp_value(lo),
+                                   timestamp_value(after->start_ts_millis)}});
       } else {
-        request->reads.push_back({prepared_->started_range,
-                                  {country_value, hour_value, cql::CqlValue(cql::Timestamp{lo}),
-                                   cql::CqlValue(cql::Timestamp{hi})}});
+        request->reads.push_back(
+            {prepared_->started_range,
+             {text_value(c), timestamp_value(hour), timestamp_value(lo), timestamp_value(hi)}});
       }
     }
   }
@@ -223,13 +266,9 @@ void ServingReader::started_sessions(std::string country, int hours, int limit,
 }
 
 void ServingReader::check_ready(StatusCallback done) const {
-  auto statement =
-      cql::CqlStatement::simple("SELECT release_version FROM system.local WHERE key = 'local'");
-  statement.idempotent = true;
-  session_->execute_async(std::move(statement),
-                          [done = std::move(done)](util::Result<cql::ResultPage> r) {
-                            done(r.is_ok() ? util::Status::ok() : r.status());
-                          });
+  runner_->run(prepared_->ready, {}, 1, [done = std::move(done)](util::Result<cql::ResultPage> r) {
+    done(r.is_ok() ? util::Status::ok() : r.status());
+  });
 }
 
 }  // namespace medallion::api

@@ -26,7 +26,8 @@
 // (a fixed instant, or the clock) at each request.
 //
 // Thread safety: every method may be called from any thread; callbacks run
-// on the session's I/O threads and must not block.
+// on the runner's threads (the session's I/O threads, or the caller's for
+// the embedded node) and must not block.
 #pragma once
 
 #include <cstdint>
@@ -39,11 +40,30 @@
 #include "util/status.h"
 
 namespace medallion::cql {
+class ResultPage;
 class Session;
-struct PreparedQuery;
+struct Value;
 }  // namespace medallion::cql
 
 namespace medallion::api {
+
+// How the reader runs its statements: over the CQL client's session (any
+// cluster; session_query_runner), or on the embedded node of this process
+// without the network (api/embedded/embedded_query_runner.h).
+class ServingQueryRunner {
+ public:
+  using RowsCallback = std::function<void(util::Result<cql::ResultPage>)>;
+  virtual ~ServingQueryRunner() = default;
+  // Prepares `query`; the handle names it in run(). Errors: the cluster's.
+  virtual util::Result<size_t> prepare(const std::string& query) = 0;
+  // Runs a prepared statement with its positional values, already encoded;
+  // `done` gets the first page (at most page_size rows; <= 0: all).
+  // Reads are idempotent: a runner may retry them.
+  virtual void run(size_t statement, std::vector<cql::Value> values, int32_t page_size,
+                   RowsCallback done) = 0;
+};
+
+std::shared_ptr<ServingQueryRunner> session_query_runner(std::shared_ptr<cql::Session> session);
 
 inline constexpr int kCompletedSessionsLimit = 20;
 
@@ -76,10 +96,10 @@ class ServingReader {
   using StartedCallback = std::function<void(util::Result<StartedSessionsPage>)>;
   using StatusCallback = std::function<void(util::Status)>;
 
-  // Prepares the statements. Errors: the session's (no such table: the
+  // Prepares the statements. Errors: the cluster's (no such table: the
   // serving tables are created by `medallion init` or `up`).
-  static util::Result<std::shared_ptr<ServingReader>> prepare(std::shared_ptr<cql::Session> session,
-                                                              ServingReaderOptions options);
+  static util::Result<std::shared_ptr<ServingReader>> prepare(
+      std::shared_ptr<ServingQueryRunner> runner, ServingReaderOptions options);
 
   void completed_sessions(std::string player_id, CompletedCallback done) const;
   void started_sessions(std::string country, int hours, int limit,
@@ -92,10 +112,10 @@ class ServingReader {
   struct Prepared;
 
  private:
-  ServingReader(std::shared_ptr<cql::Session> session, ServingReaderOptions options,
+  ServingReader(std::shared_ptr<ServingQueryRunner> runner, ServingReaderOptions options,
                 std::shared_ptr<const Prepared> prepared);
 
-  std::shared_ptr<cql::Session> session_;
+  std::shared_ptr<ServingQueryRunner> runner_;
   ServingReaderOptions options_;
   std::shared_ptr<const Prepared> prepared_;
 };

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "util/xml_text.h"
+
 namespace medallion::api {
 namespace {
 
@@ -28,33 +30,6 @@ std::string install_advice() {
   return "install npm's swagger-ui-dist with `scripts/install-peers build/peer` (make deps "
          "does it; the files land in build/peer/node_modules/swagger-ui-dist), or point the "
          "server at a swagger-ui-dist directory";
-}
-
-// Text for an HTML element or a double-quoted attribute.
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // A single-quoted JavaScript string literal that is also safe inside a
@@ -84,7 +59,7 @@ std::string page(const SwaggerUiOptions& options, bool small_favicon) {
     p += "<link rel=\"icon\" type=\"image/png\" href=\"/docs/favicon-16x16.png\" "
          "sizes=\"16x16\">\n";
   }
-  p += "<title>" + html_escape(options.title) + "</title>\n";
+  p += "<title>" + util::xml_escape(options.title) + "</title>\n";
   p += "</head>\n<body>\n<div id=\"swagger-ui\">\n</div>\n";
   p += "<script src=\"/docs/swagger-ui-bundle.js\"></script>\n";
   p += "<!-- `SwaggerUIBundle` is now available on the page -->\n";

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "api/api_service.h"
+#include "api/embedded/embedded_query_runner.h"
 #include "api/http_server.h"
 #include "api/serving_reader.h"
 #include "cql/client/session.h"
@@ -43,17 +44,19 @@ util::Result<api::ApiConfig> resolve_api_config(const ResolvedSettings& settings
   return config;
 }
 
-util::Status serve_api_until_stopped(std::shared_ptr<cql::Session> session,
-                                     const ResolvedSettings& settings, api::ApiConfig config,
-                                     bool quiet) {
+namespace {
+
+// The API over `runner` until a signal.
+util::Status serve_api(std::shared_ptr<api::ServingQueryRunner> runner,
+                       const ResolvedSettings& settings, api::ApiConfig config, bool quiet) {
   api::ServingReaderOptions reader_options;
   const std::optional<int64_t> fixed_now = settings.pipeline.now_micros;
   reader_options.now_micros = [fixed_now] {
     return fixed_now ? *fixed_now : util::unix_now_ms() * 1000;
   };
   reader_options.retention_days = settings.pipeline.retention_days;
-  MEDALLION_ASSIGN_OR_RETURN(auto reader,
-                             api::ServingReader::prepare(session, std::move(reader_options)));
+  MEDALLION_ASSIGN_OR_RETURN(
+      auto reader, api::ServingReader::prepare(std::move(runner), std::move(reader_options)));
   config.service.server_host = config.server.host;
   config.service.server_port = config.server.port;
   MEDALLION_ASSIGN_OR_RETURN(auto service,
@@ -80,6 +83,24 @@ util::Status serve_api_until_stopped(std::shared_ptr<cql::Session> session,
     std::fflush(stdout);
   }
   return util::Status::ok();
+}
+
+}  // namespace
+
+util::Status serve_api_until_stopped(cql::EmbeddedCqlServer* embedded,
+                                     const ResolvedSettings& settings, api::ApiConfig config,
+                                     bool quiet) {
+  std::shared_ptr<cql::Session> session;
+  std::shared_ptr<api::ServingQueryRunner> runner;
+  if (embedded) {
+    runner = api::embedded_query_runner(*embedded);
+  } else {
+    MEDALLION_ASSIGN_OR_RETURN(session, connect_cluster(settings));
+    runner = api::session_query_runner(session);
+  }
+  util::Status served = serve_api(std::move(runner), settings, std::move(config), quiet);
+  if (session) session->close();
+  return served;
 }
 
 }  // namespace medallion::cli

@@ -34,10 +34,11 @@ struct ApiFlags {
 util::Result<api::ApiConfig> resolve_api_config(const ResolvedSettings& settings,
                                                 const ApiFlags& flags);
 
-// Serves the API on config.server's address over `session` until SIGINT or
-// SIGTERM, then stops gracefully (requests in flight are answered). Prints
-// where it listens unless quiet.
-util::Status serve_api_until_stopped(std::shared_ptr<cql::Session> session,
+// Serves the API on config.server's address until SIGINT or SIGTERM, then
+// stops gracefully (requests in flight are answered). Its reads run on the
+// embedded node when this process hosts it (no network), else over a
+// session to settings.cluster. Prints where it listens unless quiet.
+util::Status serve_api_until_stopped(cql::EmbeddedCqlServer* embedded,
                                      const ResolvedSettings& settings, api::ApiConfig config,
                                      bool quiet);
 

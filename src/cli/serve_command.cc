@@ -5,7 +5,8 @@
 // The CQL cluster is the one named by --cql (or [cql] hosts,
 // MEDALLION_CQL_HOSTS); without one, serve starts the embedded CQL server
 // on the data directory `medallion up` filled (--cql-data, default
-// ./cql_data), as `up` does.
+// ./cql_data), as `up` does, and reads it in-process (no network; other
+// clients reach the node on --cql-port).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -16,7 +17,6 @@
 #include "cli/api_serving.h"
 #include "cli/command.h"
 #include "cli/pipeline_options.h"
-#include "cql/client/session.h"
 #include "cql/server/embedded_cql_server.h"
 
 namespace medallion::cli {
@@ -43,11 +43,8 @@ int run_serve(const ServeArgs& args, const GlobalOptions& global) {
       std::printf("serve: embedded CQL server on %s\n", embedded->endpoint().c_str());
     }
   }
-  auto session = connect_cluster(*settings);
-  if (!session.is_ok()) return report_failure(session.status());
   util::Status served =
-      serve_api_until_stopped(*session, *settings, std::move(config).value(), global.quiet);
-  (*session)->close();
+      serve_api_until_stopped(embedded.get(), *settings, std::move(config).value(), global.quiet);
   if (embedded) embedded->stop();
   return served.is_ok() ? kExitOk : report_failure(served);
 }

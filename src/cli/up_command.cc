@@ -213,15 +213,6 @@ util::Status run_pipeline(const UpArgs& args, const ResolvedSettings& settings, 
   return util::Status::ok();
 }
 
-// The REST API over the cluster the pipeline loaded.
-util::Status serve_api(const api::ApiConfig& config, const ResolvedSettings& settings,
-                       const GlobalOptions& global) {
-  MEDALLION_ASSIGN_OR_RETURN(auto session, connect_cluster(settings));
-  util::Status served = serve_api_until_stopped(session, settings, config, global.quiet);
-  session->close();
-  return served;
-}
-
 int run_up(const UpArgs& args, const GlobalOptions& global) {
   auto settings = resolve_settings(args.flags);
   if (!settings.is_ok()) return report_failure(settings.status());
@@ -259,7 +250,8 @@ int run_up(const UpArgs& args, const GlobalOptions& global) {
   }
   if (!args.no_serve) {
     // 7. the REST API, until Ctrl-C or SIGTERM.
-    util::Status served = serve_api(*api_config, *settings, global);
+    util::Status served =
+        serve_api_until_stopped(embedded.get(), *settings, *api_config, global.quiet);
     if (!served.is_ok()) {
       if (embedded) embedded->stop();
       return report_failure(served);

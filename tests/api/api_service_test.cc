@@ -9,15 +9,19 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <string>
 #include <vector>
 
-#include "../cql/embedded_engine.h"
+#include "api/embedded/embedded_query_runner.h"
 #include "api/fastapi_params.h"
 #include "api/serving_reader.h"
 #include "cql/client/session.h"
+#include "cql/server/embedded_cql_server.h"
 #include "pipeline/serving_tables.h"
 #include "util/civil_time.h"
 
@@ -34,12 +38,19 @@ int64_t millis(std::string_view iso) { return micros(iso) / 1000; }
 class ApiServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(engine_.ok());
+    std::string pattern = (std::filesystem::temp_directory_path() / "api_service_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
     cql::ServerConfig server;
+    server.host = "127.0.0.1";
+    server.port = 0;
     server.auth_enabled = false;
-    ASSERT_TRUE(engine_.start_server(server).is_ok());
+    server.data_directory = dir_ + "/cql";
+    auto node = cql::EmbeddedCqlServer::start(server);
+    ASSERT_TRUE(node.is_ok()) << node.status().message();
+    node_ = std::move(node).value();
     cql::ClusterConfig cluster;
-    cluster.hosts = {{"127.0.0.1", engine_.server()->port()}};
+    cluster.hosts = {{"127.0.0.1", node_->port()}};
     cluster.discover_peers = false;
     auto session = cql::Session::connect(cluster);
     ASSERT_TRUE(session.is_ok()) << session.status().message();
@@ -87,12 +98,22 @@ class ApiServiceTest : public ::testing::Test {
   }
   static cql::Value text(std::string s) { return cql::Value::of(std::move(s)); }
 
-  std::unique_ptr<ApiService> service(ApiOptions options = {}) {
+  void TearDown() override {
+    if (session_) session_->close();
+    if (node_) node_->stop();
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Over the CQL client's session, or (in_process) on the node directly.
+  std::unique_ptr<ApiService> service(ApiOptions options = {}, bool in_process = false) {
     ServingReaderOptions reader_options;
     reader_options.now_micros = [] { return micros(kNow); };
-    auto reader = ServingReader::prepare(session_, reader_options);
+    auto reader = ServingReader::prepare(
+        in_process ? embedded_query_runner(*node_) : session_query_runner(session_),
+        reader_options);
     EXPECT_TRUE(reader.is_ok()) << reader.status().message();
-    if (options.swagger_ui_dir.empty()) options.swagger_ui_dir = engine_.dir() + "/no-swagger";
+    if (options.swagger_ui_dir.empty()) options.swagger_ui_dir = dir_ + "/no-swagger";
     auto s = ApiService::create(*reader, options);
     EXPECT_TRUE(s.is_ok()) << s.status().message();
     return s.is_ok() ? std::move(s).value() : nullptr;
@@ -120,7 +141,8 @@ class ApiServiceTest : public ::testing::Test {
     return "";
   }
 
-  cql::testing::EmbeddedEngine engine_{"api_service_test"};
+  std::string dir_;
+  std::unique_ptr<cql::EmbeddedCqlServer> node_;
   std::shared_ptr<cql::Session> session_;
 };
 
@@ -175,6 +197,30 @@ TEST_F(ApiServiceTest, StartedSessionsNewestFirstWithTiesAndMillisecondsAndPagin
     target = "/models/started_sessions/IT/24?limit=1&page_token=" + value;
   }
   EXPECT_EQ(sessions, (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+TEST_F(ApiServiceTest, InProcessReadsAnswerAsReadsOverCql) {
+  auto over_cql = service();
+  auto in_process = service({}, /*in_process=*/true);
+  ASSERT_NE(over_cql, nullptr);
+  ASSERT_NE(in_process, nullptr);
+  for (const char* target :
+       {"/models/completed-sessions/p1", "/models/completed-sessions/nobody",
+        "/models/started_sessions/IT/24", "/models/started_sessions/IT/1",
+        "/models/started_sessions/IT/24?limit=2", "/models/started_sessions/FR/3",
+        "/models/started_sessions/IT/0", "/ready"}) {
+    const HttpResponse a = get(*over_cql, target);
+    const HttpResponse b = get(*in_process, target);
+    EXPECT_EQ(a.status, b.status) << target;
+    EXPECT_EQ(a.body, b.body) << target;
+  }
+  // The token of one serves the other.
+  const HttpResponse first = get(*in_process, "/models/started_sessions/IT/24?limit=2");
+  const size_t at = first.body.find(R"("next_page_token":")");
+  ASSERT_NE(at, std::string::npos) << first.body;
+  const std::string token = first.body.substr(at + 19, first.body.find('"', at + 19) - at - 19);
+  const std::string next = "/models/started_sessions/IT/24?limit=2&page_token=" + token;
+  EXPECT_EQ(get(*over_cql, next).body, get(*in_process, next).body);
 }
 
 TEST_F(ApiServiceTest, ApiKeysGuardTheModelsOnly) {
@@ -284,7 +330,7 @@ TEST_F(ApiServiceTest, PreparingWithoutTheServingTablesIsAClearError) {
   ASSERT_TRUE(session_->execute("DROP KEYSPACE session_events").is_ok());
   ServingReaderOptions options;
   options.now_micros = [] { return micros(kNow); };
-  auto reader = ServingReader::prepare(session_, options);
+  auto reader = ServingReader::prepare(session_query_runner(session_), options);
   ASSERT_FALSE(reader.is_ok());
   EXPECT_NE(reader.status().message().find("are the serving tables there?"), std::string::npos)
       << reader.status().message();

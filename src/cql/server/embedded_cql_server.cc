@@ -18,9 +18,8 @@ class ForwardingProcessor : public QueryProcessor {
  public:
   void set(QueryProcessor* target) { target_.store(target, std::memory_order_release); }
 
-  util::Result<std::shared_ptr<const PreparedStatement>> prepare(ParsedStatement statement,
-                                                                 std::string_view query,
-                                                                 std::string_view keyspace) override {
+  util::Result<std::shared_ptr<const PreparedStatement>> prepare(
+      ParsedStatement statement, std::string_view query, std::string_view keyspace) override {
     QueryProcessor* t = target_.load(std::memory_order_acquire);
     if (t == nullptr) return starting();
     return t->prepare(std::move(statement), query, keyspace);
@@ -124,6 +123,35 @@ std::string EmbeddedCqlServer::endpoint() const {
 }
 
 void EmbeddedCqlServer::stop() { impl_->stop(); }
+
+util::Result<std::shared_ptr<const PreparedStatement>> EmbeddedCqlServer::prepare_local(
+    std::string_view query) {
+  if (!impl_->processor) {
+    return util::Status::failed_precondition("cql-server: the embedded server is stopped");
+  }
+  MEDALLION_ASSIGN_OR_RETURN(ParsedStatement parsed, parse_statement(query));
+  return impl_->processor->prepare(std::move(parsed), query, "");
+}
+
+void EmbeddedCqlServer::execute_local(std::shared_ptr<const PreparedStatement> statement,
+                                      std::vector<Value> values, int32_t page_size,
+                                      LocalCallback done) {
+  QueryProcessor* processor = impl_->processor.get();
+  if (processor == nullptr) {
+    return done(util::Status::failed_precondition("cql-server: the embedded server is stopped"));
+  }
+  QueryParameters parameters;
+  parameters.values = std::move(values);
+  parameters.page_size = page_size;
+  processor->execute(std::move(statement), parameters,
+                     [done = std::move(done)](util::Result<QueryResult> result) {
+                       if (!result.is_ok()) return done(result.status());
+                       if (auto* rows = std::get_if<RowsResult>(&*result)) {
+                         return done(std::move(*rows));
+                       }
+                       done(RowsResult{});  // a write or DDL: no rows
+                     });
+}
 
 struct EmbeddedCqlServer::BulkLoad::Impl {
   struct TextHash {

@@ -21,17 +21,21 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cql/protocol/messages.h"
 #include "cql/protocol/wire.h"
 #include "cql/server/server_config.h"
 #include "util/status.h"
 
 namespace medallion::cql {
+
+struct PreparedStatement;
 
 class EmbeddedCqlServer {
  public:
@@ -84,6 +88,19 @@ class EmbeddedCqlServer {
   };
   // Errors: failed_precondition once stopped.
   util::Result<std::unique_ptr<BulkLoad>> begin_bulk_load();
+
+  // Statements run for a reader in the same process (the REST API that
+  // `medallion serve` runs beside its node), without the network and the
+  // protocol's frames: prepare_local() once, then execute_local() with
+  // positional values already encoded. `done` gets the first page (at most
+  // page_size rows; <= 0: every row), on the calling thread for reads
+  // (writes answer once durable). The node must outlive what it prepared.
+  // Errors: the statement's (syntax, schema, values), as over CQL;
+  // failed_precondition once stopped.
+  util::Result<std::shared_ptr<const PreparedStatement>> prepare_local(std::string_view query);
+  using LocalCallback = std::function<void(util::Result<RowsResult>)>;
+  void execute_local(std::shared_ptr<const PreparedStatement> statement, std::vector<Value> values,
+                     int32_t page_size, LocalCallback done);
 
   struct Impl;
 
