@@ -4,8 +4,13 @@
 #include <array>
 #include <cstddef>
 #include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include "util/xml_text.h"
 
 namespace medallion::insights {
 namespace {
@@ -26,108 +31,17 @@ constexpr double kCos45 = 0.70710678118654752;
 constexpr size_t kMaxLabelChars = 20;  // code points shown under a bar
 constexpr int kMaxTicks = 8;
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026
-
-// XML 1.0's Char production, minus what is already excluded by decoding
-// (surrogates, > U+10FFFF).
-bool is_xml_char(uint32_t c) {
-  if (c < 0x20) return c == 0x09 || c == 0x0A || c == 0x0D;
-  return c != 0xFFFE && c != 0xFFFF;
-}
-
-// Decodes one UTF-8 sequence at s[i]: its code point and length, or length 0
-// when the bytes there are not a valid (shortest-form, non-surrogate) one.
-std::pair<uint32_t, size_t> decode_utf8(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  const uint8_t b0 = byte(i);
-  if (b0 < 0x80) return {b0, 1};
-  size_t len = 0;
-  uint32_t c = 0;
-  uint32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, c = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, c = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, c = b0 & 0x07, min = 0x10000;
-  } else {
-    return {0, 0};
-  }
-  if (i + len > s.size()) return {0, 0};
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return {0, 0};
-    c = (c << 6) | (byte(i + k) & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return {0, 0};
-  return {c, len};
-}
-
-// The characters of `text` that XML can hold, as UTF-8 code points (each a
-// slice of the result string), with everything else as U+FFFD.
-std::vector<std::string_view> xml_chars(std::string_view text, std::string* storage) {
-  storage->clear();
-  storage->reserve(text.size());
-  std::vector<size_t> bounds;
-  for (size_t i = 0; i < text.size();) {
-    bounds.push_back(storage->size());
-    auto [c, len] = decode_utf8(text, i);
-    if (len == 0) {
-      storage->append(kReplacement);
-      ++i;  // resynchronize on the next byte
-    } else {
-      if (is_xml_char(c)) {
-        storage->append(text.substr(i, len));
-      } else {
-        storage->append(kReplacement);
-      }
-      i += len;
-    }
-  }
-  std::vector<std::string_view> chars;
-  chars.reserve(bounds.size());
-  for (size_t k = 0; k < bounds.size(); ++k) {
-    const size_t end = k + 1 < bounds.size() ? bounds[k + 1] : storage->size();
-    chars.emplace_back(storage->data() + bounds[k], end - bounds[k]);
-  }
-  return chars;
-}
-
-void append_escaped_char(std::string& out, std::string_view ch) {
-  if (ch.size() != 1) {
-    out.append(ch);
-    return;
-  }
-  switch (ch[0]) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      out += ch[0];
-  }
-}
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
 
 // The label as shown under its bar: at most kMaxLabelChars code points,
 // ending in an ellipsis when cut; escaped.
 std::string short_label(std::string_view label, size_t* shown_chars) {
   std::string storage;
-  const std::vector<std::string_view> chars = xml_chars(label, &storage);
+  const std::vector<std::string_view> chars = util::xml_chars(label, &storage);
   const bool cut = chars.size() > kMaxLabelChars;
   const size_t keep = cut ? kMaxLabelChars - 1 : chars.size();
   std::string out;
-  for (size_t i = 0; i < keep; ++i) append_escaped_char(out, chars[i]);
+  for (size_t i = 0; i < keep; ++i) util::append_xml_escaped_char(out, chars[i]);
   if (cut) out.append(kEllipsis);
   *shown_chars = cut ? kMaxLabelChars : chars.size();
   return out;
@@ -137,14 +51,6 @@ std::string short_label(std::string_view label, size_t* shown_chars) {
 std::string px(double v) { return fmt::format("{:.1f}", v); }
 
 }  // namespace
-
-std::string xml_escape(std::string_view text) {
-  std::string storage;
-  std::string out;
-  out.reserve(text.size());
-  for (std::string_view ch : xml_chars(text, &storage)) append_escaped_char(out, ch);
-  return out;
-}
 
 int64_t nice_tick_step(int64_t max_value, int max_ticks) {
   if (max_value <= 0) return 1;
@@ -215,7 +121,7 @@ std::string bar_chart_svg(const BarChart& chart) {
   // Left-aligned over the plot: a chart of many bars is wider than a
   // screen, and its title should be seen first.
   out += fmt::format("<text class=\"title\" x=\"{}\" y=\"34\">{}</text>\n", px(left),
-                     xml_escape(chart.title));
+                     util::xml_escape(chart.title));
 
   // Grid lines and y ticks.
   out += "<g class=\"y-axis\">\n";
@@ -244,7 +150,7 @@ std::string bar_chart_svg(const BarChart& chart) {
     out += fmt::format(
         "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}: {}</title>"
         "</rect>\n",
-        px(x), px(axis_y - h), px(bar_width), px(h), xml_escape(bar.label), bar.value);
+        px(x), px(axis_y - h), px(bar_width), px(h), util::xml_escape(bar.label), bar.value);
   }
   out += "</g>\n";
 
@@ -261,7 +167,7 @@ std::string bar_chart_svg(const BarChart& chart) {
   if (n == 0) {
     out += fmt::format(
         "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-        px(left + plot_width / 2), px(kTop + kPlotHeight / 2), xml_escape(chart.empty_text));
+        px(left + plot_width / 2), px(kTop + kPlotHeight / 2), util::xml_escape(chart.empty_text));
   }
 
   // Axes over the bars' bottoms, then their titles.
@@ -271,11 +177,11 @@ std::string bar_chart_svg(const BarChart& chart) {
                      px(axis_y), px(left + plot_width), px(axis_y));
   out +=
       fmt::format("<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                  px(left + plot_width / 2), px(height - 12), xml_escape(chart.x_label));
+                  px(left + plot_width / 2), px(height - 12), util::xml_escape(chart.x_label));
   out += fmt::format(
       "<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate({},{}) "
       "rotate(-90)\">{}</text>\n",
-      px(16), px(kTop + kPlotHeight / 2), xml_escape(chart.y_label));
+      px(16), px(kTop + kPlotHeight / 2), util::xml_escape(chart.y_label));
   out += "</svg>\n";
   return out;
 }

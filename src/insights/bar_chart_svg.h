@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace medallion::insights {
@@ -35,10 +34,6 @@ struct BarChart {
 };
 
 std::string bar_chart_svg(const BarChart& chart);
-
-// `text` as XML character data or attribute value: & < > " ' escaped,
-// invalid UTF-8 and characters outside XML 1.0's Char as U+FFFD.
-std::string xml_escape(std::string_view text);
 
 // The round tick step of an axis from 0 to max_value: the smallest of 1, 2,
 // 5 times a power of ten that needs at most max_ticks steps (1 for

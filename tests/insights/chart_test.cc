@@ -263,16 +263,5 @@ TEST(NiceTickStep, OneTwoFiveTimesAPowerOfTen) {
   EXPECT_EQ(nice_tick_step(INT64_MAX, 8), 2'000'000'000'000'000'000);
 }
 
-TEST(XmlEscape, SpecialsControlsAndInvalidUtf8) {
-  EXPECT_EQ(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
-  EXPECT_EQ(xml_escape("tab\there"), "tab\there");
-  EXPECT_EQ(xml_escape(std::string("\x00", 1)), "\xEF\xBF\xBD");
-  EXPECT_EQ(xml_escape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
-  EXPECT_EQ(xml_escape("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  EXPECT_EQ(xml_escape("\xEF\xBF\xBE"), "\xEF\xBF\xBD");  // U+FFFE is no XML Char
-  EXPECT_EQ(xml_escape("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");
-  EXPECT_EQ(xml_escape("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
-}
-
 }  // namespace
 }  // namespace medallion::insights
