@@ -10,7 +10,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -81,14 +80,18 @@ struct HttpServer::Impl {
   uint16_t port = 0;
   std::string host;
 
-  asio::io_context io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  tcp::acceptor acceptor{asio::make_strand(io)};
+  // One io_context per thread, each connection on one of them: a
+  // connection's handlers never wake another thread, and no strand is needed.
+  // The acceptor lives on the first.
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  size_t next_io = 0;  // round-robin; used by the acceptor's handler only
   std::vector<std::thread> threads;
 
   void accept();
   void stop();
-  // Runs `fn` on every live connection's strand.
+  // Runs `fn` on every live connection's thread.
   template <typename Fn>
   void for_each_connection(Fn fn);
 };
@@ -118,7 +121,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     send_error(503, "Service Unavailable: the server has too many open connections; retry later");
   }
 
-  // Called on the strand by stop(): an idle connection closes now.
+  // Called on the connection's thread by stop(): an idle connection closes now.
   void close_if_idle() {
     if (state_ == State::kIdle) close();
   }
@@ -295,10 +298,10 @@ void HttpServer::Impl::for_each_connection(Fn fn) {
 }
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [self = this](beast::error_code ec,
-                                                             tcp::socket socket) {
+  asio::io_context& io = *ios[next_io++ % ios.size()];
+  acceptor->async_accept(io, [self = this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
-      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (ec == asio::error::operation_aborted || !self->acceptor->is_open()) return;
       // Out of file descriptors and the like: keep accepting.
       util::log_warn("api: accept failed: {}", ec.message());
       return self->accept();
@@ -324,9 +327,9 @@ void HttpServer::Impl::stop() {
     if (joined) return;
   }
   stopping.store(true, std::memory_order_release);
-  asio::post(acceptor.get_executor(), [this] {
+  asio::post(acceptor->get_executor(), [this] {
     beast::error_code ec;
-    acceptor.close(ec);
+    acceptor->close(ec);
   });
   for_each_connection([](HttpConnection& c) { c.close_if_idle(); });
   const auto deadline = Clock::now() + options.shutdown_grace;
@@ -338,12 +341,12 @@ void HttpServer::Impl::stop() {
                    open.load(), options.shutdown_grace.count());
     for_each_connection([](HttpConnection& c) { c.close(); });
   }
-  work.reset();
+  work.clear();
   const auto last = Clock::now() + std::chrono::seconds(2);
   while (open.load(std::memory_order_acquire) > 0 && Clock::now() < last) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  io.stop();
+  for (auto& io : ios) io->stop();
   for (auto& t : threads) {
     if (t.joinable()) t.join();
   }
@@ -366,24 +369,28 @@ util::Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions op
     return util::Status::invalid_argument(fmt::format(
         "api: --host {}: not an IP address (use e.g. 127.0.0.1 or 0.0.0.0)", impl->options.host));
   }
+  for (size_t i = 0; i < impl->options.threads; ++i) {
+    impl->ios.push_back(std::make_unique<asio::io_context>(1));
+  }
+  impl->acceptor.emplace(*impl->ios[0]);
   const tcp::endpoint endpoint(address, impl->options.port);
   const std::string where = fmt::format("{}:{}", impl->options.host, impl->options.port);
-  impl->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl->acceptor.bind(endpoint, ec);
-  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  impl->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor->bind(endpoint, ec);
+  if (!ec) impl->acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return util::Status::io_error(
         fmt::format("api: cannot listen on {}: {} (is another server using the port? pick another "
                     "with --port)",
                     where, ec.message()));
   }
-  impl->port = impl->acceptor.local_endpoint().port();
+  impl->port = impl->acceptor->local_endpoint().port();
   impl->host = address.to_string();
-  impl->work.emplace(impl->io.get_executor());
+  for (auto& io : impl->ios) impl->work.push_back(asio::make_work_guard(*io));
   impl->accept();
   for (size_t i = 0; i < impl->options.threads; ++i) {
-    impl->threads.emplace_back([impl = impl.get()] { impl->io.run(); });
+    impl->threads.emplace_back([io = impl->ios[i].get()] { io->run(); });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

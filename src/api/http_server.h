@@ -1,8 +1,9 @@
 // HttpServer: the REST API's HTTP/1.1 server (Boost.Beast on Asio; Beast
-// stays in http_server.cc). It listens on options.host:port, runs an Asio
-// io_context on options.threads threads, and serves each connection on its
-// own strand, one request at a time (pipelined requests wait in the read
-// buffer and are answered in order).
+// stays in http_server.cc). It listens on options.host:port and runs one
+// Asio io_context per thread (options.threads); each connection lives on
+// one of them (round-robin), so its handlers never wake another thread.
+// A connection serves one request at a time (pipelined requests wait in the
+// read buffer and are answered in order).
 //
 // A connection's life:
 //   idle       waiting for the first byte of a request, at most idle_timeout
