@@ -2,8 +2,9 @@
 //
 // ApiKeys     the keys from the configuration. None configured = an open API.
 //             Otherwise a request must carry one of them in the X-API-Key
-//             header; the server answers 403 {"detail":"Not authenticated"}
-//             when it is missing or unknown (FastAPI's APIKeyHeader). Keys
+//             header; the service answers 403 when it is missing ("Not
+//             authenticated", as FastAPI's APIKeyHeader) or unknown
+//             ("Invalid API key"; api_service.h). Keys
 //             are kept as SHA-256 digests and a presented key is hashed
 //             before the lookup, so the lookup's timing says nothing about
 //             how much of a key a guess got right.
