@@ -39,7 +39,10 @@
 // for both; the bodies of medallion and the baseline compared), a wrk run
 // of --warmup seconds (default 2, discarded), and
 //   wrk -t T -c C -d S --latency --timeout 10s -s DIR/<endpoint>.lua URL
-// (default -t 2 -c 64 -d 10). Requests/s comes from "Requests/sec:", p50 and
+// (default -t 1 -c 64 -d 10: wrk shares the server's two cores, and one wrk
+// thread keeps 64 connections busy with about 0.4 of a core, where two
+// threads take 0.5 and preempt the server, which shows in its p99). Requests/s
+// comes from "Requests/sec:", p50 and
 // p99 from wrk's latency distribution. Any "Non-2xx or 3xx responses" or
 // socket error fails the bench: a bench of errors is worthless. The CPU
 // time of `serve` (or the baseline), `cql-server` and wrk during the
@@ -120,7 +123,7 @@ struct Options {
   double duration = 10;
   double warmup = 2;
   int connections = 64;
-  int threads = 2;
+  int threads = 1;  // wrk's; see the top of the file
   double baseline_duration = 5;
   int baseline_connections = 0;  // 0: --connections
   bool skip_baseline = false;
