@@ -135,87 +135,88 @@ void operation_head(JsonWriter& w, std::string_view tag, std::string_view summar
   w.key("operationId").value(operation_id);
 }
 
+// One GET operation at `path`: its head, what `fill` adds (parameters,
+// security), then the "responses" object that `responses` fills.
+template <typename Fill, typename Responses>
+void get_operation(JsonWriter& w, std::string_view path, std::string_view tag,
+                   std::string_view summary, std::string_view description,
+                   std::string_view operation_id, Fill fill, Responses responses) {
+  w.key(path).begin_object().key("get").begin_object();
+  operation_head(w, tag, summary, description, operation_id);
+  fill();
+  w.key("responses").begin_object();
+  responses();
+  w.end_object();
+  w.end_object().end_object();
+}
+
 void paths(JsonWriter& w, const OpenApiOptions& options) {
+  const auto nothing = [] {};
   w.key("paths").begin_object();
 
-  w.key("/health").begin_object().key("get").begin_object();
-  operation_head(w, "ops", "Health", "Answers while the server runs.", "health");
-  w.key("responses").begin_object();
-  json_response(w, "200", "Healthy: {\"detail\": \"Healthy\"}", "Message");
-  w.end_object();
-  w.end_object().end_object();
+  get_operation(w, "/health", "ops", "Health", "Answers while the server runs.", "health", nothing,
+                [&] { json_response(w, "200", "Healthy: {\"detail\": \"Healthy\"}", "Message"); });
 
-  w.key("/ready").begin_object().key("get").begin_object();
-  operation_head(w, "ops", "Readiness", "Checks the connection to the CQL server.", "ready");
-  w.key("responses").begin_object();
-  json_response(w, "200", "Ready: the CQL server answers", "Message");
-  json_response(w, "503", "Not ready: the detail says why", "Message");
-  w.end_object();
-  w.end_object().end_object();
+  get_operation(w, "/ready", "ops", "Readiness", "Checks the connection to the CQL server.",
+                "ready", nothing, [&] {
+                  json_response(w, "200", "Ready: the CQL server answers", "Message");
+                  json_response(w, "503", "Not ready: the detail says why", "Message");
+                });
 
-  w.key("/models/completed-sessions/{player_id}").begin_object().key("get").begin_object();
-  operation_head(
-      w, "models", "Completed sessions of a player",
+  get_operation(
+      w, "/models/completed-sessions/{player_id}", "models", "Completed sessions of a player",
       "The player's " + std::to_string(kCompletedSessionsShown) +
           " completed sessions with the latest end time within the retention window (365 "
           "days), newest first; ties by session_id ascending. `ts` is the end time.",
-      "completed_sessions");
-  w.key("parameters").begin_array();
-  string_param(w, "player_id", "path", true, "Player Id", "The player's id", kMaxIdLength);
-  w.end_array();
-  security(w, options);
-  w.key("responses").begin_object();
-  json_response(w, "200", "Successful Response", "CompletedSessions");
-  guarded_responses(w, options);
-  w.end_object();
-  w.end_object().end_object();
+      "completed_sessions",
+      [&] {
+        w.key("parameters").begin_array();
+        string_param(w, "player_id", "path", true, "Player Id", "The player's id", kMaxIdLength);
+        w.end_array();
+        security(w, options);
+      },
+      [&] {
+        json_response(w, "200", "Successful Response", "CompletedSessions");
+        guarded_responses(w, options);
+      });
 
-  w.key("/models/started_sessions/{country}/{hours}").begin_object().key("get").begin_object();
-  operation_head(w, "models", "Sessions started in a country",
-                 "The sessions of the country that started in the last `hours` hours (start "
-                 "time in [now - hours, now]), newest first; ties by session_id ascending. "
-                 "`ts` is the start time. Paged: pass a response's `next_page_token` as "
-                 "`page_token` for the items after it; it is null on the last page.",
-                 "started_sessions");
-  w.key("parameters").begin_array();
-  string_param(w, "country", "path", true, "Country", "The country code, e.g. IT", kMaxIdLength);
-  integer_param(w, "hours", "path", true, "Hours", "How many hours back from now", kMinHours,
-                kMaxHours, nullptr);
-  integer_param(w, "limit", "query", false, "Limit", "At most this many items per page", kMinLimit,
-                kMaxLimit, &kDefaultLimit);
-  string_param(w, "page_token", "query", false, "Page Token",
-               "The next_page_token of the previous page", kMaxPageTokenLength);
-  w.end_array();
-  security(w, options);
-  w.key("responses").begin_object();
-  json_response(w, "200", "Successful Response", "StartedSessions");
-  guarded_responses(w, options);
-  w.end_object();
-  w.end_object().end_object();
+  get_operation(
+      w, "/models/started_sessions/{country}/{hours}", "models", "Sessions started in a country",
+      "The sessions of the country that started in the last `hours` hours (start "
+      "time in [now - hours, now]), newest first; ties by session_id ascending. "
+      "`ts` is the start time. Paged: pass a response's `next_page_token` as "
+      "`page_token` for the items after it; it is null on the last page.",
+      "started_sessions",
+      [&] {
+        w.key("parameters").begin_array();
+        string_param(w, "country", "path", true, "Country", "The country code, e.g. IT",
+                     kMaxIdLength);
+        integer_param(w, "hours", "path", true, "Hours", "How many hours back from now", kMinHours,
+                      kMaxHours, nullptr);
+        integer_param(w, "limit", "query", false, "Limit", "At most this many items per page",
+                      kMinLimit, kMaxLimit, &kDefaultLimit);
+        string_param(w, "page_token", "query", false, "Page Token",
+                     "The next_page_token of the previous page", kMaxPageTokenLength);
+        w.end_array();
+        security(w, options);
+      },
+      [&] {
+        json_response(w, "200", "Successful Response", "StartedSessions");
+        guarded_responses(w, options);
+      });
 
-  w.key("/openapi.json").begin_object().key("get").begin_object();
-  operation_head(w, "docs", "OpenAPI document", "This document.", "openapi");
-  w.key("responses").begin_object();
-  plain_response(w, "The OpenAPI 3.1 document", "application/json", "object");
-  w.end_object();
-  w.end_object().end_object();
+  get_operation(
+      w, "/openapi.json", "docs", "OpenAPI document", "This document.", "openapi", nothing,
+      [&] { plain_response(w, "The OpenAPI 3.1 document", "application/json", "object"); });
 
-  w.key("/docs").begin_object().key("get").begin_object();
-  operation_head(w, "docs", "Swagger UI", "The interactive documentation of this API.", "docs");
-  w.key("responses").begin_object();
-  plain_response(w, "An HTML page", "text/html", "string");
-  w.end_object();
-  w.end_object().end_object();
+  get_operation(w, "/docs", "docs", "Swagger UI", "The interactive documentation of this API.",
+                "docs", nothing, [&] { plain_response(w, "An HTML page", "text/html", "string"); });
 
-  w.key("/metrics").begin_object().key("get").begin_object();
-  operation_head(w, "ops", "Metrics",
-                 "Request counts and latency histograms by route and status, CQL latency, "
-                 "in the Prometheus text exposition format 0.0.4.",
-                 "metrics");
-  w.key("responses").begin_object();
-  plain_response(w, "Prometheus text format", "text/plain", "string");
-  w.end_object();
-  w.end_object().end_object();
+  get_operation(w, "/metrics", "ops", "Metrics",
+                "Request counts and latency histograms by route and status, CQL latency, "
+                "in the Prometheus text exposition format 0.0.4.",
+                "metrics", nothing,
+                [&] { plain_response(w, "Prometheus text format", "text/plain", "string"); });
 
   w.end_object();
 }

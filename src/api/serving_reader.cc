@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 #include <utility>
+#include <variant>
 
 #include "cql/client/result_page.h"
 #include "cql/client/session.h"
@@ -27,15 +28,11 @@ int64_t millis_at_or_after(int64_t micros) { return -floor_div(-micros, 1000); }
 int64_t millis_at_or_before(int64_t micros) { return floor_div(micros, 1000); }
 
 util::Result<int64_t> timestamp_of(const cql::ResultPage& page, size_t row, size_t column) {
-  const auto& raw = page.raw(row, column);
-  if (!raw || raw->size() != 8) {
-    return util::Status::corruption(
-        fmt::format("api: column {} of a serving table row is not a timestamp (null or {} bytes)",
-                    page.columns()[column].name, raw ? raw->size() : 0));
-  }
-  uint64_t v = 0;
-  for (unsigned char c : *raw) v = (v << 8) | c;
-  return static_cast<int64_t>(v);
+  MEDALLION_ASSIGN_OR_RETURN(cql::CqlValue value, page.value(row, column));
+  if (const auto* ts = std::get_if<cql::Timestamp>(&value.v)) return ts->millis;
+  return util::Status::corruption(
+      fmt::format("api: column {} of a serving table row is not a timestamp (or is null)",
+                  page.columns()[column].name));
 }
 
 std::string text_of(const cql::ResultPage& page, size_t row, size_t column) {
@@ -45,11 +42,10 @@ std::string text_of(const cql::ResultPage& page, size_t row, size_t column) {
 
 cql::Value text_value(std::string text) { return cql::Value::of(std::move(text)); }
 cql::Value timestamp_value(int64_t millis) {
-  std::string bytes(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    bytes[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(millis) & 0xff);
-    millis = static_cast<int64_t>(static_cast<uint64_t>(millis) >> 8);
-  }
+  std::string bytes;
+  // Every int64 is a timestamp: the encoding cannot fail.
+  (void)cql::encode_value(cql::CqlType::of(cql::TypeId::kTimestamp), cql::Timestamp{millis},
+                          &bytes);
   return cql::Value::of(std::move(bytes));
 }
 
