@@ -1,6 +1,5 @@
 // The block-parallel bzip2 reader against libbz2's own encoder and the
 // bzip2/lbzip2 command-line tools, plus corruption and truncation.
-#include <bzlib.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -15,37 +14,16 @@
 #include "formats/compression/bz2_format.h"
 #include "formats/compression/bz2_magic_scanner.h"
 #include "formats/compression/decompressing_reader.h"
+#include "bz2_test_data.h"
 #include "memory_file.h"
 #include "util/thread_pool.h"
 
 namespace medallion::compression {
 namespace {
 
+using testing::bz2_compress;
 using testing::MemoryFile;
-
-// JSON-like lines with random hex, so that blocks hold realistic entropy.
-std::string sample_text(size_t bytes, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string out;
-  static constexpr char kHex[] = "0123456789abcdef";
-  while (out.size() < bytes) {
-    out += R"({"player_id": ")";
-    for (int i = 0; i < 32; ++i) out.push_back(kHex[rng() % 16]);
-    out += R"(", "event": "start", "ts": "2016-11-)" + std::to_string(10 + rng() % 20) + "\"}\n";
-  }
-  out.resize(bytes);
-  return out;
-}
-
-std::string bz2_compress(const std::string& in, int level) {
-  std::string out(in.size() + in.size() / 100 + 1024, '\0');
-  auto out_len = static_cast<unsigned>(out.size());
-  const int rc = BZ2_bzBuffToBuffCompress(out.data(), &out_len, const_cast<char*>(in.data()),
-                                          static_cast<unsigned>(in.size()), level, 0, 0);
-  EXPECT_EQ(rc, BZ_OK);
-  out.resize(out_len);
-  return out;
-}
+using testing::sample_text;
 
 struct Decoded {
   std::string data;
@@ -133,10 +111,12 @@ TEST_F(Bz2ReaderTest, ReadsWhatTheBzip2AndLbzip2ToolsWrite) {
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     std::stringstream ss;
     ss << std::ifstream(out, std::ios::binary).rdbuf();
+    std::remove(out.c_str());
     const Decoded d = decode_all(ss.str(), &pool_);
     ASSERT_TRUE(d.status.is_ok()) << tool << ": " << d.status.message();
     EXPECT_EQ(d.data, text) << tool;
   }
+  std::remove(plain.c_str());
 }
 
 TEST_F(Bz2ReaderTest, TruncatedFileIsAnErrorAfterTheCompleteBlocks) {

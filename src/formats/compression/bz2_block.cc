@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "formats/compression/bz2_block_decoder.h"
 #include "formats/compression/bz2_format.h"
+#include "formats/compression/bz2_magic_scanner.h"
 
 namespace medallion::compression {
 
@@ -123,7 +125,36 @@ Bz2Segment join_segments(const Bz2Segment& a, const Bz2Segment& b) {
   return s;
 }
 
-util::Result<std::string> decode_bz2_block(const Bz2Segment& segment) {
+std::vector<Bz2Segment> cut_all_blocks(std::string_view file) {
+  const auto* data = reinterpret_cast<const uint8_t*>(file.data());
+  const auto is_header = [&](uint64_t byte) {
+    return byte + bz2::kStreamHeaderBytes <= file.size() && file.compare(byte, 3, "BZh") == 0;
+  };
+  std::vector<Bz2Segment> blocks;
+  if (!is_header(0)) return blocks;
+  const Bz2MagicScanner scanner;
+  uint64_t block_bit = 0;  // 0: not inside a block
+  uint64_t from = bz2::kStreamHeaderBytes * 8;
+  for (;;) {
+    const Bz2MagicHit hit = scanner.find(data, file.size(), from);
+    if (hit.magic == Bz2Magic::kNone) break;
+    if (block_bit != 0) {
+      blocks.push_back(cut_segment(data, block_bit, hit.bit - block_bit, block_bit));
+    }
+    if (hit.magic == Bz2Magic::kBlock) {
+      block_bit = hit.bit;
+      from = hit.bit + bz2::kMagicBits;
+      continue;
+    }
+    const uint64_t next_stream = (hit.bit + bz2::kMagicBits + bz2::kCrcBits + 7) / 8;
+    if (!is_header(next_stream)) break;
+    block_bit = 0;
+    from = (next_stream + bz2::kStreamHeaderBytes) * 8;
+  }
+  return blocks;
+}
+
+util::Result<std::string> decode_bz2_block_with_libbz2(const Bz2Segment& segment) {
   if (segment.bit_length < bz2::kMagicBits + bz2::kCrcBits) {
     return util::Status::corruption("bzip2 block too short");
   }
@@ -168,6 +199,14 @@ util::Result<std::string> decode_bz2_block(const Bz2Segment& segment) {
     return util::Status::corruption(std::string(bz2_error_name(rc)));
   }
   return out;
+}
+
+util::Result<std::string> decode_bz2_block(const Bz2Segment& segment) {
+  util::Result<std::string> native = decode_bz2_block_bits(
+      reinterpret_cast<const uint8_t*>(segment.bytes.data()), segment.bytes.size(),
+      segment.first_bit, segment.bit_length);
+  if (native.is_ok()) return native;
+  return decode_bz2_block_with_libbz2(segment);
 }
 
 }  // namespace medallion::compression
