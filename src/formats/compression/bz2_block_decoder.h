@@ -15,9 +15,10 @@
 //
 // The decoded MTF output is the last column L of the sorted rotations of the
 // block's BWT input; orig_ptr is the row of the unrotated text. The text comes
-// back by walking from orig_ptr to each row's successor, one dependent load
-// per byte into a 3.6 MB table (on huge pages where the kernel allows). The
-// result then undergoes the
+// back by two walks that start at orig_ptr, one dependent load per byte into a
+// 3.6 MB table each (on huge pages where the kernel allows): forward over T
+// (S[0], S[1], ...) and backward over LF (S[n-1], S[n-2], ...), interleaved so
+// that the two chains of cache misses overlap. The result then undergoes the
 // initial run-length decoding (four equal bytes are followed by a count of
 // further repeats) and its CRC-32 (MSB-first, polynomial 0x04c11db7) must equal
 // block_crc.
@@ -29,7 +30,7 @@
 // the block CRC checks.
 //
 // Thread safety: decode_bz2_block_bits() may run on any number of threads at
-// once; each thread keeps its own 4.5 MB of scratch tables between calls.
+// once; each thread keeps its own 8 MB of scratch tables between calls.
 #pragma once
 
 #include <cstdint>
