@@ -726,7 +726,7 @@ util::Result<MergeResult> merge(util::FileSystem& fs, const std::string& table_r
                                snapshot.column_mapping, to_row_batch(std::move(*output)), data));
   }
   result.write_ms = lap();
-  if (options.test_hook) options.test_hook("data_written");
+  MEDALLION_RETURN_IF_ERROR(data_files_written(options));
   MEDALLION_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(fs, snapshot));
   for (const AddFile* file : rewritten) tx.remove_file(Transaction::remove_of(*file, now_ms));
   if (partition_columns.empty()) {

@@ -180,7 +180,7 @@ util::Result<OptimizeResult> optimize(util::FileSystem& fs, const std::string& t
       ++num_bins;
     }
   }
-  if (options.write.test_hook) options.write.test_hook("data_written");
+  MEDALLION_RETURN_IF_ERROR(data_files_written(options.write));
 
   // 4. One commit.
   MEDALLION_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(fs, snapshot));

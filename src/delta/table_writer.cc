@@ -54,7 +54,7 @@ util::Result<std::vector<AddFile>> write_files(util::FileSystem& fs, const Snaps
           snapshot.table_root, predicates_json(must_match)));
     }
   }
-  if (options.test_hook) options.test_hook("data_written");
+  MEDALLION_RETURN_IF_ERROR(data_files_written(options));
   return adds;
 }
 
@@ -66,6 +66,11 @@ WriteResult skipped_write(const Snapshot& snapshot) {
 }
 
 }  // namespace
+
+util::Status data_files_written(const WriteOptions& options) {
+  if (options.test_hook) options.test_hook("data_written");
+  return options.before_commit ? options.before_commit() : util::Status::ok();
+}
 
 bool already_committed(const Snapshot& snapshot, const WriteOptions& options) {
   if (options.app_id.empty() || options.app_version < 0) return false;

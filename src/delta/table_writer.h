@@ -47,7 +47,15 @@ struct WriteOptions {
   // Crash tests: "data_written" after the data files, then the
   // transaction's steps (CommitOptions::test_hook).
   std::function<void(std::string_view step)> test_hook;
+  // Called once the data files are written, right before the commit; an
+  // error abandons the write (its files stay unreferenced). Writers running
+  // at once use it to commit in an order of their choosing.
+  std::function<util::Status()> before_commit;
 };
+
+// What every writer does between writing its data files and committing:
+// options.test_hook("data_written"), then options.before_commit.
+util::Status data_files_written(const WriteOptions& options);
 
 struct WriteResult {
   int64_t version = -1;  // the committed version (the current one when skipped)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -18,6 +20,7 @@
 #include "util/civil_time.h"
 #include "util/progress.h"
 #include "util/sha256.h"
+#include "util/thread_pool.h"
 
 namespace medallion::pipeline {
 
@@ -204,6 +207,77 @@ delta::MergeSpec raw_merge_spec() {
   return spec;
 }
 
+// Loads dates [first, last) of `dates`, one MERGE each, a few at a time on
+// the pool: each date reads and writes only its own EVENT_DATE partition, so
+// their commits do not conflict, and each commits only once the date before
+// it is through (WriteOptions::before_commit), which keeps one commit per
+// date in date order. A failed date stops every later one from committing;
+// the error returned is the first in date order.
+util::Status merge_dates(util::FileSystem& fs, const RefineOptions& options,
+                         const std::string& raw_root, const std::vector<int32_t>& dates,
+                         size_t first, size_t last, int64_t now_micros, DatedEvents& events,
+                         const RefineDateCallback& on_date, RefineReport* report) {
+  const delta::MergeSpec spec = raw_merge_spec();
+  const size_t count = last - first;
+  std::vector<RefineDate> done(count);
+  std::vector<util::Status> statuses(count);
+  std::mutex mu;
+  std::condition_variable turn_passed;
+  size_t through = 0;  // dates [first, first + through) have committed or failed
+  bool failed = false;
+  std::mutex take_mu;  // DatedEvents is single-threaded
+  const auto await_turn = [&](size_t k) {
+    std::unique_lock lock(mu);
+    turn_passed.wait(lock, [&] { return through == k; });
+    return !failed;
+  };
+
+  util::parallel_for(options.pool, count, [&](size_t k) {
+    const auto date_started = Clock::now();
+    RefineDate& date = done[k];
+    date.event_date = dates[first + k];
+    util::Status status = [&]() -> util::Status {
+      util::Result<columnar::RecordBatch> rows = [&] {
+        std::lock_guard lock(take_mu);
+        return events.take_date(date.event_date, now_micros);
+      }();
+      MEDALLION_RETURN_IF_ERROR(rows.status());
+      date.events = static_cast<int64_t>(rows->num_rows());
+      delta::WriteOptions write;
+      write.now_ms = now_micros / 1000;
+      write.before_commit = [&] {
+        return await_turn(k) ? util::Status::ok()
+                             : util::Status::aborted("refine: an earlier date failed");
+      };
+      util::Result<delta::MergeResult> merged = delta::merge(fs, raw_root, *rows, spec, write);
+      if (!merged.is_ok()) {
+        return merged.status().with_context(fmt::format(
+            "refine: loading {} into {}", util::format_iso_date(date.event_date), raw_root));
+      }
+      date.inserted = merged->rows_inserted;
+      date.version = merged->version;
+      return util::Status::ok();
+    }();
+    // Whatever happened, pass the turn on in date order.
+    if (await_turn(k) && status.is_ok()) {
+      date.seconds = seconds_since(date_started);
+      if (on_date) on_date(date, k, count);
+    }
+    std::lock_guard lock(mu);
+    if (!status.is_ok()) failed = true;
+    statuses[k] = std::move(status);
+    ++through;
+    turn_passed.notify_all();
+  });
+
+  for (size_t k = 0; k < count; ++k) {
+    MEDALLION_RETURN_IF_ERROR(statuses[k]);
+    report->inserted += done[k].inserted;
+    report->dates.push_back(done[k]);
+  }
+  return util::Status::ok();
+}
+
 }  // namespace
 
 columnar::Schema quarantine_schema() {
@@ -262,28 +336,8 @@ util::Result<RefineReport> refine(util::FileSystem& fs, const RefineOptions& opt
     first = std::min(options.debug_dates->first, dates.size());
     last = std::clamp(options.debug_dates->second, first, dates.size());
   }
-  const delta::MergeSpec spec = raw_merge_spec();
-  delta::WriteOptions write;
-  write.now_ms = now_micros / 1000;
-  for (size_t i = first; i < last; ++i) {
-    const auto date_started = Clock::now();
-    RefineDate date;
-    date.event_date = dates[i];
-    MEDALLION_ASSIGN_OR_RETURN(columnar::RecordBatch rows,
-                               decoded->events.take_date(dates[i], now_micros));
-    date.events = static_cast<int64_t>(rows.num_rows());
-    util::Result<delta::MergeResult> merged = delta::merge(fs, raw_root, rows, spec, write);
-    if (!merged.is_ok()) {
-      return merged.status().with_context(
-          fmt::format("refine: loading {} into {}", util::format_iso_date(dates[i]), raw_root));
-    }
-    date.inserted = merged->rows_inserted;
-    date.version = merged->version;
-    date.seconds = seconds_since(date_started);
-    report.inserted += date.inserted;
-    report.dates.push_back(date);
-    if (on_date) on_date(date, i - first, last - first);
-  }
+  MEDALLION_RETURN_IF_ERROR(merge_dates(fs, options, raw_root, dates, first, last, now_micros,
+                                        decoded->events, on_date, &report));
   report.seconds = seconds_since(started);
   return report;
 }

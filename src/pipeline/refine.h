@@ -17,8 +17,10 @@
 // (appId = "medallion-refine-quarantine-" + the file's sha256, version 0),
 // so a second run over the same file adds nothing there.
 //
-// Events are grouped by EVENT_DATE = the UTC date of ts and loaded one
-// date at a time in ascending date order, each date one MERGE commit:
+// Events are grouped by EVENT_DATE = the UTC date of ts and loaded as one
+// MERGE commit per date, committed in ascending date order (the MERGEs of a
+// few dates run at once on the pool; each waits for the date before it to
+// commit, and a failed date keeps every later one from committing):
 //   MERGE INTO r_session_events t USING <the date's events> s
 //     ON t.UNIQUE_ID_ROW = s.UNIQUE_ID_ROW AND t.EVENT_DATE = s.EVENT_DATE
 //     WHEN NOT MATCHED THEN INSERT *

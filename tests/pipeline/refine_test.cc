@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,9 @@ class CountingFileSystem final : public util::FileSystem {
   }
   util::Result<std::unique_ptr<util::WritableFile>> create_writable(const std::string& p,
                                                                     util::CreateMode m) override {
+    if (!fail_writes_under.empty() && p.find(fail_writes_under) != std::string::npos) {
+      return util::Status::io_error("test: writes under " + fail_writes_under + " fail");
+    }
     return base_.create_writable(p, m);
   }
   util::Status create_dirs(const std::string& p) override { return base_.create_dirs(p); }
@@ -100,6 +104,7 @@ class CountingFileSystem final : public util::FileSystem {
   util::Status sync_dir(const std::string& p) override { return base_.sync_dir(p); }
 
   std::atomic<int> parquet_opens{0};
+  std::string fail_writes_under;  // create_writable fails for paths containing it
 
  private:
   util::InMemoryFileSystem base_;
@@ -331,6 +336,61 @@ TEST_F(RefineTest, DebugSliceBeyondTheDatesLoadsNothing) {
   const RefineReport report = run(o);
   EXPECT_TRUE(report.dates.empty());
   EXPECT_EQ(version_of(layout_.raw_session_events()), 0);
+}
+
+TEST_F(RefineTest, DatesMergedAtOnceOnAPoolStillCommitInDateOrder) {
+  util::ThreadPool pool(3);
+  RefineOptions o = options();
+  o.pool = &pool;
+  for (int round = 0; round < 2; ++round) {  // the second run commits nothing
+    std::vector<size_t> called;
+    util::Result<RefineReport> report = refine(fs_, o, [&](const RefineDate&, size_t index, size_t) {
+      called.push_back(index);
+    });
+    ASSERT_TRUE(report.is_ok()) << report.status().message();
+    EXPECT_EQ(called, (std::vector<size_t>{0, 1, 2, 3}));
+    ASSERT_EQ(report->dates.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+      // The second run finds every row there and leaves the table at 4.
+      EXPECT_EQ(report->dates[i].version, round == 0 ? static_cast<int64_t>(i) + 1 : 4);
+    }
+    EXPECT_EQ(report->inserted, round == 0 ? 7 : 0);
+  }
+  auto history = delta::read_history(fs_, layout_.raw_session_events());
+  ASSERT_TRUE(history.is_ok()) << history.status().message();
+  ASSERT_EQ(history->size(), 5u);
+  const std::string dates[] = {"2016-11-02", "2016-11-03", "2016-11-04", "2016-11-05"};
+  for (size_t v = 1; v < 5; ++v) {
+    auto snapshot =
+        delta::load_snapshot(fs_, layout_.raw_session_events(), static_cast<int64_t>(v));
+    ASSERT_TRUE(snapshot.is_ok()) << snapshot.status().message();
+    // Version v adds the files of the v-th date and no other.
+    std::set<std::string> partitions;
+    for (const auto& file : snapshot->files) {
+      partitions.insert(file.partition_values.at("EVENT_DATE").value_or(""));
+    }
+    EXPECT_EQ(partitions.size(), v);
+    EXPECT_TRUE(partitions.count(dates[v - 1])) << v;
+  }
+  EXPECT_EQ(rows_of(layout_.raw_session_events()), expected_raw_rows());
+}
+
+TEST_F(RefineTest, AFailedDateStopsTheLaterDatesFromCommitting) {
+  util::ThreadPool pool(3);
+  RefineOptions o = options();
+  o.pool = &pool;
+  fs_.fail_writes_under = "EVENT_DATE=2016-11-03";
+  util::Result<RefineReport> report = refine(fs_, o);
+  ASSERT_FALSE(report.is_ok());
+  EXPECT_NE(report.status().message().find("loading 2016-11-03"), std::string::npos)
+      << report.status().message();
+  EXPECT_EQ(version_of(layout_.raw_session_events()), 1);  // 2016-11-02 only
+  // Once the cause is gone, a rerun loads the rest.
+  fs_.fail_writes_under.clear();
+  const RefineReport rerun = run(o);
+  EXPECT_EQ(rerun.inserted, 5);
+  EXPECT_EQ(version_of(layout_.raw_session_events()), 4);
+  EXPECT_EQ(rows_of(layout_.raw_session_events()), expected_raw_rows());
 }
 
 TEST_F(RefineTest, RunKilledAfterTwoDatesThenRerunEqualsOneCleanRun) {
