@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <iterator>
 #include <vector>
 
 #include "cql/client/session.h"
@@ -10,6 +13,7 @@
 #include "delta/stream_source.h"
 #include "pipeline/serving_writer.h"
 #include "pipeline/sessionize.h"
+#include "util/thread_pool.h"
 
 namespace medallion::pipeline {
 namespace {
@@ -17,6 +21,8 @@ namespace {
 // Gold rows turned into statements at a time: the statements of a whole
 // batch would hold every row's values several times over.
 constexpr size_t kServingRowsPerSlice = 65536;
+// Parts of a slice whose statements are built at once.
+constexpr size_t kBuildParts = 4;
 
 util::Status require_table(util::FileSystem& fs, const std::string& table_root,
                            std::string_view produced_by) {
@@ -91,12 +97,28 @@ util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
   };
   const BatchSink sink = [&](const columnar::RecordBatch& batch, int64_t) -> util::Status {
     for (size_t begin = 0; begin < batch.num_rows(); begin += kServingRowsPerSlice) {
+      const size_t end = std::min(begin + kServingRowsPerSlice, batch.num_rows());
+      // The slice's statements are built in parts on the CPU pool, then
+      // handed to the writer in row order.
+      std::array<std::vector<cql::CqlStatement>, kBuildParts> parts;
+      std::array<ServingCounts, kBuildParts> part_counts;
+      std::array<util::Status, kBuildParts> built;
+      util::parallel_for(&util::cpu_pool(), kBuildParts, [&](size_t p) {
+        built[p] = statements.append_writes(batch, begin + (end - begin) * p / kBuildParts,
+                                            begin + (end - begin) * (p + 1) / kBuildParts,
+                                            serving, &parts[p], &part_counts[p]);
+      });
       std::vector<cql::CqlStatement> writes;
-      ServingCounts counts;
-      MEDALLION_RETURN_IF_ERROR(statements.append_writes(batch, begin, begin + kServingRowsPerSlice,
-                                                         serving, &writes, &counts));
+      for (size_t p = 0; p < kBuildParts; ++p) {
+        MEDALLION_RETURN_IF_ERROR(built[p]);
+        summary.counts += part_counts[p];
+        if (writes.empty()) {
+          writes = std::move(parts[p]);
+        } else {
+          std::move(parts[p].begin(), parts[p].end(), std::back_inserter(writes));
+        }
+      }
       MEDALLION_RETURN_IF_ERROR(timed([&] { return writer.write(std::move(writes)); }));
-      summary.counts += counts;
     }
     return timed([&] { return writer.end_batch(); });
   };
