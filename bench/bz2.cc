@@ -5,8 +5,6 @@
 //   bench_bz2 FILE [--rounds N]
 //
 // Every block must decode to the same bytes both ways, or the bench fails.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,21 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "formats/compression/bz2_block.h"
 #include "formats/compression/bz2_block_decoder.h"
 
 namespace {
 
+using medallion::bench::now_seconds;
+using medallion::bench::median;
+
 using medallion::compression::Bz2Segment;
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace
 

@@ -18,16 +18,16 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "lake/source_inspector.h"
 #include "util/thread_pool.h"
 
 namespace {
 
-using medallion::util::ThreadPool;
+using medallion::bench::now_seconds;
+using medallion::bench::median;
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+using medallion::util::ThreadPool;
 
 // Runs `lbzip2 -dc file` with stdout on /dev/null; returns wall seconds or -1.
 double time_lbzip2(const std::string& file) {
@@ -70,11 +70,6 @@ double child_peak_rss_mb(const std::string& file) {
   wait4(pid, &status, 0, &usage);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

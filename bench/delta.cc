@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "delta/action_json.h"
 #include "delta/actions.h"
 #include "delta/checkpoint_writer.h"
@@ -64,6 +65,9 @@
 
 namespace {
 
+using medallion::bench::now_seconds;
+using medallion::bench::median;
+
 namespace delta = medallion::delta;
 namespace util = medallion::util;
 using util::FileSystem;
@@ -75,10 +79,6 @@ constexpr int kDays = 30;
 constexpr char kSchemaString[] =
     R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},)"
     R"({"name":"day","type":"date","nullable":true,"metadata":{}}]})";
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // CPU seconds of the process: on a loaded machine the wall time includes
 // waiting for a core, the CPU time does not.
@@ -173,13 +173,6 @@ util::Status write_plain(FileSystem& fs, const std::string& path, const std::str
   MEDALLION_ASSIGN_OR_RETURN(auto file, fs.create_writable(path, util::CreateMode::kTruncate));
   MEDALLION_RETURN_IF_ERROR(file->append(data));
   return file->close();
-}
-
-// Median of v (sorted in place).
-double median(std::vector<double>& v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // The p-th percentile (nearest rank) of v (sorted in place).

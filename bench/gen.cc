@@ -9,19 +9,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <string>
 
+#include "bench_timing.h"
 #include "gen/source_generator.h"
 #include "util/file_system.h"
 #include "util/thread_pool.h"
 
 namespace {
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+using medallion::bench::now_seconds;
 
 // Runs a shell command; returns its wall seconds or -1 on failure.
 double time_shell(const std::string& command) {

@@ -52,6 +52,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_timing.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
@@ -67,15 +68,13 @@
 
 namespace {
 
+using medallion::bench::now_seconds;
+
 namespace pq = medallion::parquet;
 using medallion::util::FileSystem;
 
 constexpr double kWriteGoalRowsPerSecond = 2e6;
 constexpr double kReadGoalRowsPerSecond = 5e6;
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // CPU seconds of the calling thread: on a loaded machine the wall time
 // includes waiting for a core, the CPU time does not.

@@ -30,7 +30,11 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
+
 namespace {
+
+using medallion::bench::median;
 
 struct ChildRun {
   double seconds = 0;
@@ -62,11 +66,6 @@ ChildRun run_child(const std::vector<std::string>& args, bool quiet_stdout) {
   run.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return run;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 std::string flag(int argc, char** argv, const char* name, const char* fallback) {
