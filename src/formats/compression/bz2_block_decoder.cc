@@ -4,7 +4,6 @@
 #include <array>
 #include <cstring>
 #include <memory>
-#include <new>
 
 #include <sys/mman.h>
 
@@ -208,16 +207,21 @@ class HugeRegion {
     constexpr size_t kHuge = 2u << 20;
     size_ = (bytes + kHuge - 1) / kHuge * kHuge + kHuge;  // room to align
     void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
+    if (p == MAP_FAILED) {
+      size_ = 0;
+      return;  // data() is null
+    }
     base_ = static_cast<uint8_t*>(p);
     const auto addr = reinterpret_cast<uintptr_t>(base_);
     aligned_ = base_ + ((kHuge - addr % kHuge) % kHuge);
     madvise(aligned_, size_ - static_cast<size_t>(aligned_ - base_), MADV_HUGEPAGE);
   }
-  ~HugeRegion() { munmap(base_, size_); }
+  ~HugeRegion() {
+    if (base_ != nullptr) munmap(base_, size_);
+  }
   HugeRegion(const HugeRegion&) = delete;
   HugeRegion& operator=(const HugeRegion&) = delete;
-  uint8_t* data() const { return aligned_; }
+  uint8_t* data() const { return aligned_; }  // null when the mapping failed
 
  private:
   uint8_t* base_ = nullptr;
@@ -227,10 +231,10 @@ class HugeRegion {
 
 struct Scratch {
   static constexpr size_t kTableBytes = kBz2MaxBlockBytes * sizeof(uint32_t);
-  HugeRegion region{2 * kTableBytes + kBz2MaxBlockBytes};
-  uint32_t* forward = reinterpret_cast<uint32_t*>(region.data());
-  uint32_t* backward = reinterpret_cast<uint32_t*>(region.data() + kTableBytes);
-  uint8_t* text = region.data() + 2 * kTableBytes;
+  HugeRegion region{2 * kTableBytes + kBz2MaxBlockBytes};  // forward, backward, text
+  uint32_t* forward() const { return reinterpret_cast<uint32_t*>(region.data()); }
+  uint32_t* backward() const { return reinterpret_cast<uint32_t*>(region.data() + kTableBytes); }
+  uint8_t* text() const { return region.data() + 2 * kTableBytes; }
   std::array<HuffmanTable, kMaxGroups> tables;
 };
 
@@ -355,6 +359,9 @@ util::Result<std::string> decode_bz2_block_bits(const uint8_t* data, size_t size
 
   // -- The code lengths, delta-coded.
   Scratch& scratch = thread_scratch();
+  if (scratch.region.data() == nullptr) {
+    return util::Status::unsupported("bzip2 block: no memory for the decoder's tables");
+  }
   for (int g = 0; g < groups; ++g) {
     std::array<uint8_t, kMaxAlphabet> lengths{};
     int len = static_cast<int>(bits.get(5));
@@ -371,7 +378,7 @@ util::Result<std::string> decode_bz2_block_bits(const uint8_t* data, size_t size
   if (bits.overran()) return bad("truncated header");
 
   // -- Symbols: undo RUNA/RUNB and MTF into the BWT's last column.
-  uint8_t* text = scratch.text;
+  uint8_t* text = scratch.text();
   std::array<uint32_t, 256> freq{};
   uint32_t n = 0;
   uint32_t next_selector = 0;
@@ -428,8 +435,8 @@ util::Result<std::string> decode_bz2_block_bits(const uint8_t* data, size_t size
     next_row[c] = sum;
     sum += freq[c];
   }
-  uint32_t* forward = scratch.forward;
-  uint32_t* backward = scratch.backward;
+  uint32_t* forward = scratch.forward();
+  uint32_t* backward = scratch.backward();
   for (uint32_t i = 0; i < n; ++i) {
     const uint8_t c = text[i];
     const uint32_t j = next_row[c]++;
