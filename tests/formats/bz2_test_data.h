@@ -5,8 +5,14 @@
 #include <bzlib.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace medallion::testing {
@@ -34,6 +40,24 @@ inline std::string bz2_compress(const std::string& in, int level) {
   EXPECT_EQ(rc, BZ_OK);
   out.resize(out_len);
   return out;
+}
+
+// `text` compressed by a command-line tool ("bzip2 -9", "lbzip2 -n 2 -1"...)
+// through files in the test's temporary directory, which it removes; empty
+// (and a test failure) if the tool fails.
+inline std::string compress_with_tool(const std::string& text, const std::string& tool) {
+  const std::string plain =
+      ::testing::TempDir() + "/bz2_tool_" + std::to_string(::getpid()) + ".txt";
+  const std::string packed = plain + ".bz2";
+  std::ofstream(plain, std::ios::binary) << text;
+  const std::string command = tool + " -c " + plain + " > " + packed;
+  const int rc = std::system(command.c_str());
+  std::stringstream out;
+  out << std::ifstream(packed, std::ios::binary).rdbuf();
+  std::remove(plain.c_str());
+  std::remove(packed.c_str());
+  EXPECT_EQ(rc, 0) << command;
+  return rc == 0 ? out.str() : std::string();
 }
 
 }  // namespace medallion::testing
