@@ -16,7 +16,8 @@ namespace {
 constexpr int kMaxCodeBits = 20;
 constexpr int kMinGroups = 2;
 constexpr int kMaxGroups = 6;
-constexpr int kMaxAlphabet = 258;  // 256 MTF values + RUNA/RUNB - 1 + EOB
+// Up to 256 bytes in use: MTF indexes 1..255, RUNA and RUNB (for index 0), EOB.
+constexpr int kMaxAlphabet = 258;
 constexpr int kSymbolsPerGroup = 50;
 constexpr uint32_t kMaxSelectors = 18002;  // more are read but never used
 // A run of RUNA/RUNB digits worth this much is longer than any block.
