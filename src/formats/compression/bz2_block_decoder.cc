@@ -247,8 +247,15 @@ Scratch& thread_scratch() {
 // Writes S[0..n) of the text whose row is orig_ptr: row orig_ptr holds the
 // text itself, so F[orig_ptr] = S[0] and L[orig_ptr] = S[n-1]. The two walks
 // are independent chains of cache misses; interleaving them overlaps those.
-// Kept out of line so that the loop gets registers of its own.
-[[gnu::noinline]] void walk_both_ways(const uint32_t* forward, const uint32_t* backward,
+//
+// libbz2 walks forward only, n steps: S[k] = F[T^k(orig_ptr)]. The backward
+// walk gives the same bytes exactly when T^n(orig_ptr) = orig_ptr, which
+// holds when T is one cycle of length n, as in every block an encoder writes.
+// A damaged block's T can have shorter cycles; the result says whether the
+// walks closed that loop (met where they should), and when not, the text
+// is not the one libbz2 would give. Kept out of line so that the loop gets
+// registers of its own.
+[[gnu::noinline]] bool walk_both_ways(const uint32_t* forward, const uint32_t* backward,
                                       uint32_t orig_ptr, uint32_t n, uint8_t* text) {
   const uint32_t half = n / 2;
   uint32_t f = orig_ptr;
@@ -262,13 +269,16 @@ Scratch& thread_scratch() {
     f = fe >> 8;
     b = be >> 8;
   }
-  if (n & 1) text[half] = static_cast<uint8_t>(forward[f]);
+  // Now f = T^half(orig_ptr) and b = T^-half(orig_ptr).
+  if ((n & 1) == 0) return f == b;
+  text[half] = static_cast<uint8_t>(forward[f]);
+  return (forward[f] >> 8) == b;
 }
 
 // Undoes bzip2's initial run-length encoding: after four equal bytes comes a
-// count (0..255) of further copies.
-std::string undo_initial_rle(const uint8_t* in, size_t n) {
-  std::string out;
+// count (0..255) of further copies. An encoder always writes that count, and
+// libbz2 rejects a block whose last four bytes are equal; false then.
+bool undo_initial_rle(const uint8_t* in, size_t n, std::string& out) {
   out.resize(n + n / 8 + 512);
   auto* dst = reinterpret_cast<uint8_t*>(out.data());
   size_t o = 0;
@@ -283,14 +293,15 @@ std::string undo_initial_rle(const uint8_t* in, size_t n) {
     while (run < 4 && i + run < n && in[i + run] == c) ++run;
     for (size_t k = 0; k < run; ++k) dst[o++] = c;
     i += run;
-    if (run == 4 && i < n) {
+    if (run == 4) {
+      if (i == n) return false;
       const size_t extra = in[i++];
       std::memset(dst + o, c, extra);
       o += extra;
     }
   }
   out.resize(o);
-  return out;
+  return true;
 }
 
 }  // namespace
@@ -444,9 +455,12 @@ util::Result<std::string> decode_bz2_block_bits(const uint8_t* data, size_t size
     forward[j] = (i << 8) | c;
     backward[i] = (j << 8) | c;
   }
-  walk_both_ways(forward, backward, orig_ptr, n, text);
+  if (!walk_both_ways(forward, backward, orig_ptr, n, text)) {
+    return bad("the inverse BWT does not return to the origin pointer");
+  }
 
-  std::string out = undo_initial_rle(text, n);
+  std::string out;
+  if (!undo_initial_rle(text, n, out)) return bad("four equal bytes at its end without a count");
   if (bz2_crc32(reinterpret_cast<const uint8_t*>(out.data()), out.size()) != stored_crc) {
     return bad("CRC mismatch");
   }

@@ -26,8 +26,12 @@
 // Randomised blocks (never written since bzip2 0.9.5) and anything this
 // decoder does not accept come back as an error; the caller falls back to
 // libbz2 (bz2_block.h), which then decides between data and a corruption
-// error. So this decoder only ever needs to be right when it says yes, which
-// the block CRC checks.
+// error. So this decoder only ever needs to be right when it says yes. The
+// block CRC alone does not make it so, since a damaged block can carry the
+// CRC of any text: whatever this decoder accepts is exactly libbz2's answer.
+// Two cases need checks of their own: a permutation T of several cycles
+// (libbz2 repeats the origin's cycle, which the backward walk would not), and
+// four equal bytes at the very end without their count (which libbz2 refuses).
 //
 // Thread safety: decode_bz2_block_bits() may run on any number of threads at
 // once; each thread keeps its own 8 MB of scratch tables between calls.
