@@ -423,5 +423,54 @@ TEST(Values, CustomTypeIsRawBytes) {
                     std::string("\x02\x04\x06", 3), hex("020406"));
 }
 
+// check_value() is decode_value() without the value: the same verdict and
+// the same message, over every type and bytes of every length up to 17
+// (random content), plus the content rules of each type.
+TEST(Values, CheckValueAgreesWithDecodeValue) {
+  std::vector<CqlType> types;
+  for (TypeId id : {TypeId::kCustom, TypeId::kAscii, TypeId::kBigint, TypeId::kBlob,
+                    TypeId::kBoolean, TypeId::kCounter, TypeId::kDecimal, TypeId::kDouble,
+                    TypeId::kFloat, TypeId::kInt, TypeId::kTimestamp, TypeId::kUuid,
+                    TypeId::kVarchar, TypeId::kVarint, TypeId::kTimeuuid, TypeId::kInet,
+                    TypeId::kDate, TypeId::kTime, TypeId::kSmallint, TypeId::kTinyint}) {
+    types.push_back(T(id));
+  }
+  types.push_back(CqlType::list_of(T(TypeId::kInt)));
+  types.push_back(CqlType::map_of(T(TypeId::kVarchar), T(TypeId::kBigint)));
+  std::vector<std::string> inputs = {
+      std::string("\xff\xff\xff\xff\xff\xff\xff\xff", 8),  // time -1
+      std::string("\x00\x00\x4e\x94\x91\x4f\x00\x00", 8),  // time 86400 s
+      std::string("\xc3\x28"),                                // invalid UTF-8
+      std::string("caf\xc3\xa9"),                              // UTF-8, not ascii
+      hex("00000001000000040000002a"),                        // list<int> [42]
+      hex("0000000100000001"),                                // truncated
+  };
+  // UUIDs of versions 1 and 4.
+  inputs.push_back(hex("6ba7b8109dad11d180b400c04fd430c8"));
+  inputs.push_back(hex("f47ac10b58cc4372a5670e02b2c3d479"));
+  uint32_t seed = 7;
+  for (size_t n = 0; n <= 17; ++n) {
+    for (int k = 0; k < 4; ++k) {
+      std::string bytes(n, '\0');
+      for (char& c : bytes) {
+        seed = seed * 1103515245u + 12345u;
+        c = static_cast<char>(seed >> 16);
+      }
+      inputs.push_back(bytes);
+    }
+  }
+  for (const CqlType& type : types) {
+    for (const std::string& bytes : inputs) {
+      const auto decoded = decode_value(type, bytes);
+      const util::Status checked = check_value(type, bytes);
+      ASSERT_EQ(checked.is_ok(), decoded.is_ok()) << type.to_cql() << " " << testing::to_hex(bytes);
+      if (!checked.is_ok()) {
+        EXPECT_EQ(checked.message(), decoded.status().message()) << type.to_cql();
+        EXPECT_EQ(checked.code(), decoded.status().code()) << type.to_cql();
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace medallion::cql

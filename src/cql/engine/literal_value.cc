@@ -461,11 +461,11 @@ util::Result<std::optional<std::string>> term_to_bytes(const Term& term, const C
 }
 
 util::Status validate_value(const CqlType& type, std::string_view bytes, std::string_view column) {
-  auto v = decode_value(type, bytes);
-  if (!v) {
+  const util::Status valid = check_value(type, bytes);
+  if (!valid.is_ok()) {
     return util::Status::invalid_argument("cql: invalid bind value for column '" +
                                           std::string(column) + "' of type " + type.to_cql() +
-                                          ": " + v.status().message());
+                                          ": " + valid.message());
   }
   return util::Status::ok();
 }

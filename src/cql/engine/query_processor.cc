@@ -49,26 +49,38 @@ struct ExecContext {
   int64_t now_micros = 0;
 };
 
-util::Result<Resolved> resolve(const BoundTerm& t, const ExecContext& ctx) {
-  switch (t.kind) {
-    case BoundTerm::Kind::kConst:
-      return Resolved{false, t.value};
-    case BoundTerm::Kind::kFunction: {
-      MEDALLION_ASSIGN_OR_RETURN(auto v, term_to_bytes(t.term, t.type, t.column, ctx.now_micros));
-      return Resolved{false, std::move(v)};
-    }
-    case BoundTerm::Kind::kMarker:
-      break;
+// A constant or a bound value, seen in place.
+struct ResolvedView {
+  bool unset = false;
+  bool null = false;
+  std::string_view bytes;  // into the plan's constant or the bound values
+};
+
+// Resolves a constant or a marker (not a function call) without copying.
+util::Result<ResolvedView> resolve_view(const BoundTerm& t, const ExecContext& ctx) {
+  if (t.kind == BoundTerm::Kind::kConst) {
+    if (!t.value) return ResolvedView{false, true, {}};
+    return ResolvedView{false, false, *t.value};
   }
   if (t.marker < 0 || static_cast<size_t>(t.marker) >= ctx.values->size()) {
     return Status::invalid_argument("cql: no value bound for marker " +
                                     std::to_string(t.marker + 1));
   }
   const Value& v = (*ctx.values)[t.marker];
-  if (v.is_not_set()) return Resolved{true, std::nullopt};
-  if (v.is_null()) return Resolved{false, std::nullopt};
+  if (v.is_not_set()) return ResolvedView{true, false, {}};
+  if (v.is_null()) return ResolvedView{false, true, {}};
   MEDALLION_RETURN_IF_ERROR(validate_value(t.type, v.bytes, t.column));
-  return Resolved{false, v.bytes};
+  return ResolvedView{false, false, v.bytes};
+}
+
+util::Result<Resolved> resolve(const BoundTerm& t, const ExecContext& ctx) {
+  if (t.kind == BoundTerm::Kind::kFunction) {
+    MEDALLION_ASSIGN_OR_RETURN(auto v, term_to_bytes(t.term, t.type, t.column, ctx.now_micros));
+    return Resolved{false, std::move(v)};
+  }
+  MEDALLION_ASSIGN_OR_RETURN(ResolvedView r, resolve_view(t, ctx));
+  if (r.unset || r.null) return Resolved{r.unset, std::nullopt};
+  return Resolved{false, std::string(r.bytes)};
 }
 
 util::Result<std::vector<std::string>> split_elements(std::string_view bytes) {
@@ -138,15 +150,52 @@ std::vector<std::string_view> views(const std::vector<std::string>& v) {
   return std::vector<std::string_view>(v.begin(), v.end());
 }
 
+// The usual key restriction: one `=` value per column, a constant or a
+// marker, whose values can be seen in place (no IN, no function call).
+bool single_values(const std::vector<ColumnValues>& columns) {
+  return std::all_of(columns.begin(), columns.end(), [](const ColumnValues& cv) {
+    return !cv.in_marker && cv.values.size() == 1 &&
+           cv.values[0].kind != BoundTerm::Kind::kFunction;
+  });
+}
+
+// The values of columns for which single_values() holds, checked as
+// resolve_values() checks them.
+util::Result<std::vector<std::string_view>> single_value_views(
+    const std::vector<ColumnValues>& columns, const ExecContext& ctx) {
+  std::vector<std::string_view> out;
+  out.reserve(columns.size());
+  for (const auto& cv : columns) {
+    const BoundTerm& t = cv.values[0];
+    MEDALLION_ASSIGN_OR_RETURN(ResolvedView r, resolve_view(t, ctx));
+    if (r.unset) return Status::invalid_argument("cql: Invalid unset value for column " + t.column);
+    if (r.null) return Status::invalid_argument("cql: Invalid null value for column " + t.column);
+    out.push_back(r.bytes);
+  }
+  return out;
+}
+
+util::Result<std::string> partition_key_of(const TableSchema& t,
+                                           const std::vector<std::string_view>& components) {
+  std::string key = partition_key_bytes(components);
+  if (key.empty()) {
+    return Status::invalid_argument("cql: Key may not be empty (table " + t.full_name() + ")");
+  }
+  return key;
+}
+
 util::Result<std::vector<std::string>> partition_keys(const TableSchema& t, const WherePlan& w,
                                                       const ExecContext& ctx) {
-  MEDALLION_ASSIGN_OR_RETURN(auto combos, product(w.partition, ctx));
   std::vector<std::string> keys;
+  if (single_values(w.partition)) {
+    MEDALLION_ASSIGN_OR_RETURN(auto components, single_value_views(w.partition, ctx));
+    MEDALLION_ASSIGN_OR_RETURN(std::string key, partition_key_of(t, components));
+    keys.push_back(std::move(key));
+    return keys;
+  }
+  MEDALLION_ASSIGN_OR_RETURN(auto combos, product(w.partition, ctx));
   for (const auto& c : combos) {
-    std::string key = partition_key_bytes(views(c));
-    if (key.empty()) {
-      return Status::invalid_argument("cql: Key may not be empty (table " + t.full_name() + ")");
-    }
+    MEDALLION_ASSIGN_OR_RETURN(std::string key, partition_key_of(t, views(c)));
     keys.push_back(std::move(key));
   }
   return keys;
@@ -881,6 +930,11 @@ class QueryProcessorImpl final : public QueryProcessor {
                           !m.where.slice_lower && !m.where.slice_upper;
     if (t.clustering.empty()) {
       rows.push_back("");
+    } else if (full_key && single_values(m.where.clustering_prefix)) {
+      MEDALLION_ASSIGN_OR_RETURN(auto values, single_value_views(m.where.clustering_prefix, ctx));
+      auto enc = encode_clustering(t.clustering_columns, values);
+      if (!enc) return Status::invalid_argument(enc.status().message());
+      rows.push_back(std::move(*enc));
     } else if (full_key) {
       MEDALLION_ASSIGN_OR_RETURN(auto combos, product(m.where.clustering_prefix, ctx));
       for (const auto& c : combos) {

@@ -103,13 +103,6 @@ util::Status mismatch(const CqlType& type, const CqlValue& value) {
 util::Result<CqlValue> decode_at(const CqlType& type, std::string_view b, int depth);
 util::Status encode_at(const CqlType& type, const CqlValue& value, std::string* out, int depth);
 
-template <typename T>
-util::Result<CqlValue> decode_int(const CqlType& type, std::string_view b) {
-  if (b.size() != sizeof(T)) return wrong_size(type, sizeof(T), b.size());
-  using U = std::make_unsigned_t<T>;
-  return CqlValue(static_cast<T>(static_cast<U>(load_be(b))));
-}
-
 // The context a collection's WireReader names in its errors (a literal: the
 // reader keeps only a view).
 std::string_view collection_context(TypeId id) {
@@ -191,93 +184,141 @@ util::Result<CqlValue> decode_map(const CqlType& type, std::string_view b, int d
   return CqlValue(std::move(map));
 }
 
-util::Result<CqlValue> decode_at(const CqlType& type, std::string_view b, int depth) {
-  if (depth > kMaxTypeDepth) {
-    return malformed(type, fmt::format("values nest more than {} deep", kMaxTypeDepth));
-  }
+bool is_collection(TypeId id) {
+  return id == TypeId::kList || id == TypeId::kSet || id == TypeId::kTuple ||
+         id == TypeId::kUdt || id == TypeId::kMap;
+}
+
+// Every check decode_at makes on a value of a non-collection type: its size
+// and the content rules (ascii, UTF-8, time of day, timeuuid version).
+util::Status check_scalar(const CqlType& type, std::string_view b) {
+  const auto exactly = [&](size_t n) {
+    return b.size() == n ? util::Status::ok() : wrong_size(type, n, b.size());
+  };
   switch (type.id) {
     case TypeId::kCustom:
     case TypeId::kBlob:
-      return CqlValue(std::string(b));
+      return util::Status::ok();
     case TypeId::kAscii:
       for (char c : b) {
         if (static_cast<uint8_t>(c) > 127)
           return malformed(type, "an ascii value has a byte above 127");
       }
-      return CqlValue(std::string(b));
+      return util::Status::ok();
     case TypeId::kVarchar:
       if (!is_valid_utf8(b)) return malformed(type, "a text value is not valid UTF-8");
-      return CqlValue(std::string(b));
+      return util::Status::ok();
     case TypeId::kBoolean:
-      if (b.size() != 1) return wrong_size(type, 1, b.size());
-      return CqlValue(b[0] != 0);
     case TypeId::kTinyint:
-      return decode_int<int8_t>(type, b);
+      return exactly(1);
     case TypeId::kSmallint:
-      return decode_int<int16_t>(type, b);
+      return exactly(2);
     case TypeId::kInt:
-      return decode_int<int32_t>(type, b);
+    case TypeId::kFloat:
+    case TypeId::kDate:
+      return exactly(4);
     case TypeId::kBigint:
     case TypeId::kCounter:
-      return decode_int<int64_t>(type, b);
-    case TypeId::kFloat:
-      if (b.size() != 4) return wrong_size(type, 4, b.size());
-      return CqlValue(std::bit_cast<float>(static_cast<uint32_t>(load_be(b))));
     case TypeId::kDouble:
-      if (b.size() != 8) return wrong_size(type, 8, b.size());
-      return CqlValue(std::bit_cast<double>(load_be(b)));
     case TypeId::kTimestamp:
-      if (b.size() != 8) return wrong_size(type, 8, b.size());
-      return CqlValue(Timestamp{static_cast<int64_t>(load_be(b))});
-    case TypeId::kDate:
-      if (b.size() != 4) return wrong_size(type, 4, b.size());
-      return CqlValue(Date{static_cast<uint32_t>(load_be(b))});
+      return exactly(8);
     case TypeId::kTime: {
-      if (b.size() != 8) return wrong_size(type, 8, b.size());
+      MEDALLION_RETURN_IF_ERROR(exactly(8));
       const auto ns = static_cast<int64_t>(load_be(b));
       if (ns < 0 || ns > Time::kMaxNanos) {
         return malformed(type,
                          fmt::format("a time of {} ns is outside 0..{}", ns, Time::kMaxNanos));
       }
-      return CqlValue(Time{ns});
+      return util::Status::ok();
     }
     case TypeId::kUuid:
+      return exactly(16);
     case TypeId::kTimeuuid: {
-      if (b.size() != 16) return wrong_size(type, 16, b.size());
-      Uuid u;
-      std::memcpy(u.bytes.data(), b.data(), 16);
-      if (type.id == TypeId::kTimeuuid && u.version() != 1) {
+      MEDALLION_RETURN_IF_ERROR(exactly(16));
+      const int version = static_cast<uint8_t>(b[6]) >> 4;
+      if (version != 1) {
         return malformed(
-            type, fmt::format("a timeuuid must be a version 1 UUID, not version {}", u.version()));
+            type, fmt::format("a timeuuid must be a version 1 UUID, not version {}", version));
       }
-      return CqlValue(u);
+      return util::Status::ok();
     }
     case TypeId::kInet:
       if (b.size() != 4 && b.size() != 16) {
         return malformed(type, fmt::format("an inet value is 4 or 16 bytes, not {}", b.size()));
       }
-      return CqlValue(InetAddress{std::string(b)});
+      return util::Status::ok();
     case TypeId::kVarint:
       if (b.empty()) return malformed(type, "a varint value has no bytes");
-      return CqlValue(Varint::from_bytes(b));
-    case TypeId::kDecimal: {
+      return util::Status::ok();
+    case TypeId::kDecimal:
       if (b.size() < 5) {
         return malformed(type, fmt::format("a decimal value is a 4-byte scale and at least one "
                                            "varint byte, not {} bytes",
                                            b.size()));
       }
+      return util::Status::ok();
+    case TypeId::kList:
+    case TypeId::kSet:
+    case TypeId::kTuple:
+    case TypeId::kUdt:
+    case TypeId::kMap:
+      break;
+  }
+  return malformed(type, fmt::format("unknown type id 0x{:04X}", static_cast<uint16_t>(type.id)));
+}
+
+util::Result<CqlValue> decode_at(const CqlType& type, std::string_view b, int depth) {
+  if (depth > kMaxTypeDepth) {
+    return malformed(type, fmt::format("values nest more than {} deep", kMaxTypeDepth));
+  }
+  if (type.id == TypeId::kMap) return decode_map(type, b, depth);
+  if (is_collection(type.id)) return decode_collection(type, b, depth);
+  MEDALLION_RETURN_IF_ERROR(check_scalar(type, b));
+  switch (type.id) {
+    case TypeId::kCustom:
+    case TypeId::kBlob:
+    case TypeId::kAscii:
+    case TypeId::kVarchar:
+      return CqlValue(std::string(b));
+    case TypeId::kBoolean:
+      return CqlValue(b[0] != 0);
+    case TypeId::kTinyint:
+      return CqlValue(static_cast<int8_t>(b[0]));
+    case TypeId::kSmallint:
+      return CqlValue(static_cast<int16_t>(static_cast<uint16_t>(load_be(b))));
+    case TypeId::kInt:
+      return CqlValue(static_cast<int32_t>(static_cast<uint32_t>(load_be(b))));
+    case TypeId::kBigint:
+    case TypeId::kCounter:
+      return CqlValue(static_cast<int64_t>(load_be(b)));
+    case TypeId::kFloat:
+      return CqlValue(std::bit_cast<float>(static_cast<uint32_t>(load_be(b))));
+    case TypeId::kDouble:
+      return CqlValue(std::bit_cast<double>(load_be(b)));
+    case TypeId::kTimestamp:
+      return CqlValue(Timestamp{static_cast<int64_t>(load_be(b))});
+    case TypeId::kDate:
+      return CqlValue(Date{static_cast<uint32_t>(load_be(b))});
+    case TypeId::kTime:
+      return CqlValue(Time{static_cast<int64_t>(load_be(b))});
+    case TypeId::kUuid:
+    case TypeId::kTimeuuid: {
+      Uuid u;
+      std::memcpy(u.bytes.data(), b.data(), 16);
+      return CqlValue(u);
+    }
+    case TypeId::kInet:
+      return CqlValue(InetAddress{std::string(b)});
+    case TypeId::kVarint:
+      return CqlValue(Varint::from_bytes(b));
+    case TypeId::kDecimal: {
       Decimal d;
       d.scale = static_cast<int32_t>(static_cast<uint32_t>(load_be(b.substr(0, 4))));
       d.unscaled = Varint::from_bytes(b.substr(4));
       return CqlValue(std::move(d));
     }
-    case TypeId::kList:
-    case TypeId::kSet:
-    case TypeId::kTuple:
-    case TypeId::kUdt:
-      return decode_collection(type, b, depth);
-    case TypeId::kMap:
-      return decode_map(type, b, depth);
+    default:
+      break;
   }
   return malformed(type, fmt::format("unknown type id 0x{:04X}", static_cast<uint16_t>(type.id)));
 }
@@ -790,6 +831,11 @@ bool CqlMap::operator==(const CqlMap& other) const { return entries == other.ent
 
 util::Result<CqlValue> decode_value(const CqlType& type, std::string_view bytes) {
   return decode_at(type, bytes, 0);
+}
+
+util::Status check_value(const CqlType& type, std::string_view bytes) {
+  if (!is_collection(type.id)) return check_scalar(type, bytes);
+  return decode_at(type, bytes, 0).status();
 }
 
 util::Status encode_value(const CqlType& type, const CqlValue& value, std::string* out) {

@@ -218,6 +218,9 @@ struct CqlValue {
 
 // Decodes the bytes of a non-null value of `type`.
 util::Result<CqlValue> decode_value(const CqlType& type, std::string_view bytes);
+// ok exactly when decode_value() would succeed, with its error otherwise;
+// for types other than collections without building the value.
+util::Status check_value(const CqlType& type, std::string_view bytes);
 
 // Appends the encoding of `value` as a `type` to *out. Errors: invalid_argument
 // when the value's alternative does not fit the type, or its content is out of

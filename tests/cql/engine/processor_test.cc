@@ -159,6 +159,41 @@ TEST_F(ProcessorTest, NullKeyValueIsInvalid) {
   EXPECT_EQ(r.status().code(), util::StatusCode::kInvalidArgument);
 }
 
+// Key values are checked where they are bound: unset, null and malformed
+// values name their column, for the partition key and the clustering key.
+TEST_F(ProcessorTest, BadKeyValuesNameTheirColumn) {
+  ASSERT_TRUE(fx.query("CREATE TABLE t (a int, c int, v text, PRIMARY KEY (a, c))").is_ok());
+  const auto error_of = [&](std::vector<Value> values) {
+    QueryParameters p;
+    p.values = std::move(values);
+    auto r = fx.query("INSERT INTO t (a, c, v) VALUES (?, ?, ?)", p);
+    EXPECT_EQ(r.status().code(), util::StatusCode::kInvalidArgument);
+    return r.status().message();
+  };
+  const Value v = Value::of("x");
+  EXPECT_NE(error_of({Value::not_set(), Value::of(be32(1)), v}).find("unset value for column a"),
+            std::string::npos);
+  EXPECT_NE(error_of({Value::of(be32(1)), Value::null(), v}).find("null value for column c"),
+            std::string::npos);
+  EXPECT_NE(error_of({Value::of("abc"), Value::of(be32(1)), v}).find("column 'a'"),
+            std::string::npos);
+  EXPECT_NE(error_of({Value::of(be32(1)), Value::of("ab"), v}).find("column 'c'"),
+            std::string::npos);
+  EXPECT_NE(error_of({Value::of(be32(1)), Value::of(be32(1)), Value::of("\xc3\x28")})
+                .find("column 'v'"),
+            std::string::npos);
+}
+
+// Keys given by IN take the general path: every combination is written.
+TEST_F(ProcessorTest, KeysByInWriteEveryCombination) {
+  ASSERT_TRUE(fx.query("CREATE TABLE t (a int, c int, v text, PRIMARY KEY (a, c))").is_ok());
+  QueryParameters p;
+  p.values = {Value::of("both"), Value::of(be32(1)), Value::of(be32(2)), Value::of(be32(5)),
+              Value::of(be32(6))};
+  ASSERT_TRUE(fx.query("UPDATE t SET v = ? WHERE a IN (?, ?) AND c IN (?, ?)", p).is_ok());
+  EXPECT_EQ(rows_of(fx.query("SELECT v FROM t WHERE a IN (1, 2)")).rows.size(), 4u);
+}
+
 TEST_F(ProcessorTest, ValuesByName) {
   ASSERT_TRUE(fx.query("CREATE TABLE t (a int, c int, v text, PRIMARY KEY (a, c))").is_ok());
   QueryParameters p;
