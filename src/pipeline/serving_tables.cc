@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "cql/protocol/types.h"
+#include "cql/protocol/wire.h"
 #include "pipeline/table_schemas.h"
 
 namespace medallion::pipeline {
@@ -58,15 +60,36 @@ util::Result<GoldColumns> gold_columns(const columnar::RecordBatch& batch) {
   return c;
 }
 
-cql::CqlValue text_or_null(const columnar::Column& column, size_t row) {
-  if (column.is_null(row)) return {};
-  return std::string(column.string_at(row));
+// Values in their CQL serialization, ready to bind (bind_serialized).
+cql::Value int_value(int32_t v) {
+  std::string bytes;
+  cql::WireWriter(&bytes).write_int(v);
+  return cql::Value::of(std::move(bytes));
 }
 
-cql::CqlValue timestamp_or_null(const columnar::Column& column, size_t row) {
-  if (column.is_null(row)) return {};
-  // CQL timestamps are milliseconds; the lake's are microseconds.
-  return cql::Timestamp{floor_div(column.int64_at(row), 1000)};
+cql::Value bigint_value(int64_t v) {
+  std::string bytes;
+  cql::WireWriter(&bytes).write_long(v);
+  return cql::Value::of(std::move(bytes));
+}
+
+// CQL timestamps are milliseconds; the lake's are microseconds.
+cql::Value timestamp_value(int64_t micros) { return bigint_value(floor_div(micros, 1000)); }
+
+cql::Value text_or_null(const columnar::Column& column, size_t row) {
+  if (column.is_null(row)) return cql::Value::null();
+  return cql::Value::of(std::string(column.string_at(row)));
+}
+
+cql::Value timestamp_or_null(const columnar::Column& column, size_t row) {
+  if (column.is_null(row)) return cql::Value::null();
+  return timestamp_value(column.int64_at(row));
+}
+
+cql::Value date_or_null(const columnar::Column& column, size_t row) {
+  if (column.is_null(row)) return cql::Value::null();
+  const cql::Date date = cql::Date::from_days_since_epoch(column.int32_at(row));
+  return int_value(static_cast<int32_t>(date.days));
 }
 
 // The TTL of a row whose retention window is measured from `ts`, or
@@ -158,10 +181,10 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
                                               ServingCounts* counts) const {
   MEDALLION_ASSIGN_OR_RETURN(GoldColumns c, gold_columns(sessions));
   const bool compat = options.compat_tables && compat_completed_ && compat_started_;
-  std::vector<cql::CqlValue> values;
-  const auto add = [&](const std::shared_ptr<const cql::PreparedQuery>& prepared) -> util::Status {
+  const auto add = [&](const std::shared_ptr<const cql::PreparedQuery>& prepared,
+                       std::vector<cql::Value> values) -> util::Status {
     MEDALLION_ASSIGN_OR_RETURN(cql::CqlStatement statement,
-                               cql::CqlStatement::bind(prepared, values));
+                               cql::CqlStatement::bind_serialized(prepared, std::move(values)));
     statement.idempotent = true;  // same cells, same timestamp
     out->push_back(std::move(statement));
     return util::Status::ok();
@@ -172,35 +195,26 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
     if (c.session_id->is_null(row) || c.player_id->is_null(row)) continue;
     const int64_t write_ts =
         c.update_ts->is_null(row) ? options.now_micros : c.update_ts->int64_at(row);
-    const cql::CqlValue event_date =
-        c.event_date->is_null(row)
-            ? cql::CqlValue{}
-            : cql::CqlValue{cql::Date::from_days_since_epoch(c.event_date->int32_at(row))};
-    const cql::CqlValue insert_ts = cql::Timestamp{floor_div(write_ts, 1000)};
-
     const bool completed = !c.session_status->is_null(row) &&
                            c.session_status->int32_at(row) == 1 && !c.end_ts->is_null(row);
     if (completed) {
       if (const auto ttl = ttl_seconds(c.end_ts->int64_at(row), options)) {
         ++counts->completed;
-        values = {text_or_null(*c.player_id, row),
-                  timestamp_or_null(*c.end_ts, row),
-                  text_or_null(*c.session_id, row),
-                  text_or_null(*c.country, row),
-                  timestamp_or_null(*c.start_ts, row),
-                  *ttl,
-                  write_ts};
-        MEDALLION_RETURN_IF_ERROR(add(completed_));
+        MEDALLION_RETURN_IF_ERROR(add(completed_, {text_or_null(*c.player_id, row),
+                                                   timestamp_or_null(*c.end_ts, row),
+                                                   text_or_null(*c.session_id, row),
+                                                   text_or_null(*c.country, row),
+                                                   timestamp_or_null(*c.start_ts, row),
+                                                   int_value(*ttl), bigint_value(write_ts)}));
         if (compat) {
-          values = {text_or_null(*c.country, row),
-                    text_or_null(*c.player_id, row),
-                    text_or_null(*c.session_id, row),
-                    timestamp_or_null(*c.end_ts, row),
-                    event_date,
-                    insert_ts,
-                    *ttl,
-                    write_ts};
-          MEDALLION_RETURN_IF_ERROR(add(compat_completed_));
+          MEDALLION_RETURN_IF_ERROR(add(compat_completed_, {text_or_null(*c.country, row),
+                                                            text_or_null(*c.player_id, row),
+                                                            text_or_null(*c.session_id, row),
+                                                            timestamp_or_null(*c.end_ts, row),
+                                                            date_or_null(*c.event_date, row),
+                                                            timestamp_value(write_ts),
+                                                            int_value(*ttl),
+                                                            bigint_value(write_ts)}));
         }
       } else {
         ++counts->expired;
@@ -210,26 +224,22 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
       const int64_t start = c.start_ts->int64_at(row);
       if (const auto ttl = ttl_seconds(start, options)) {
         ++counts->started;
-        const cql::CqlValue hour =
-            cql::Timestamp{floor_div(start, kMicrosPerHour) * kMicrosPerHour / 1000};
-        values = {text_or_null(*c.country, row),
-                  hour,
-                  timestamp_or_null(*c.start_ts, row),
-                  text_or_null(*c.session_id, row),
-                  text_or_null(*c.player_id, row),
-                  *ttl,
-                  write_ts};
-        MEDALLION_RETURN_IF_ERROR(add(started_));
+        MEDALLION_RETURN_IF_ERROR(add(started_, {text_or_null(*c.country, row),
+                                                 timestamp_value(floor_div(start, kMicrosPerHour) *
+                                                                 kMicrosPerHour),
+                                                 timestamp_or_null(*c.start_ts, row),
+                                                 text_or_null(*c.session_id, row),
+                                                 text_or_null(*c.player_id, row),
+                                                 int_value(*ttl), bigint_value(write_ts)}));
         if (compat) {
-          values = {text_or_null(*c.country, row),
-                    text_or_null(*c.player_id, row),
-                    text_or_null(*c.session_id, row),
-                    timestamp_or_null(*c.start_ts, row),
-                    event_date,
-                    insert_ts,
-                    *ttl,
-                    write_ts};
-          MEDALLION_RETURN_IF_ERROR(add(compat_started_));
+          MEDALLION_RETURN_IF_ERROR(add(compat_started_, {text_or_null(*c.country, row),
+                                                          text_or_null(*c.player_id, row),
+                                                          text_or_null(*c.session_id, row),
+                                                          timestamp_or_null(*c.start_ts, row),
+                                                          date_or_null(*c.event_date, row),
+                                                          timestamp_value(write_ts),
+                                                          int_value(*ttl),
+                                                          bigint_value(write_ts)}));
         }
       } else {
         ++counts->expired;

@@ -160,37 +160,66 @@ std::string address_of(const CqlValue& v) {
 
 // ------------------------------------------------------------- CqlStatement --
 
+namespace {
+
+util::Status check_bind_count(const PreparedQuery& prepared, size_t values) {
+  if (values == prepared.bind_columns.size()) return util::Status::ok();
+  return util::Status::invalid_argument(fmt::format(
+      "cql: bind of {} values to a statement with {} bind markers ({}): pass one value per "
+      "marker",
+      values, prepared.bind_columns.size(), prepared.query));
+}
+
+util::Status bad_bind_value(const PreparedQuery& prepared, size_t i, const util::Status& why) {
+  const ColumnSpec& column = prepared.bind_columns[i];
+  return util::Status::invalid_argument(fmt::format(
+      "cql: bind value {} ({} {}): {}", i, column.name, column.type.to_cql(), why.message()));
+}
+
+CqlStatement bound_statement(std::shared_ptr<const PreparedQuery> prepared,
+                             std::vector<Value> values) {
+  CqlStatement s;
+  s.values = std::move(values);
+  s.routing_key = cql::routing_key(s.values, prepared->partition_key_indices);
+  s.prepared = std::move(prepared);
+  return s;
+}
+
+}  // namespace
+
 util::Result<CqlStatement> CqlStatement::bind(std::shared_ptr<const PreparedQuery> prepared,
                                               const std::vector<CqlValue>& values) {
   if (!prepared) {
     return util::Status::invalid_argument("cql: bind of no prepared statement: prepare it first");
   }
-  const auto& columns = prepared->bind_columns;
-  if (values.size() != columns.size()) {
-    return util::Status::invalid_argument(fmt::format(
-        "cql: bind of {} values to a statement with {} bind markers ({}): pass one value per "
-        "marker",
-        values.size(), columns.size(), prepared->query));
-  }
-  CqlStatement s;
-  s.values.reserve(values.size());
+  MEDALLION_RETURN_IF_ERROR(check_bind_count(*prepared, values.size()));
+  std::vector<Value> encoded;
+  encoded.reserve(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i].is_null()) {
-      s.values.push_back(Value::null());
+      encoded.push_back(Value::null());
       continue;
     }
     std::string bytes;
-    const auto st = encode_value(columns[i].type, values[i], &bytes);
-    if (!st.is_ok()) {
-      return util::Status::invalid_argument(fmt::format("cql: bind value {} ({} {}): {}", i,
-                                                        columns[i].name, columns[i].type.to_cql(),
-                                                        st.message()));
-    }
-    s.values.push_back(Value::of(std::move(bytes)));
+    const auto st = encode_value(prepared->bind_columns[i].type, values[i], &bytes);
+    if (!st.is_ok()) return bad_bind_value(*prepared, i, st);
+    encoded.push_back(Value::of(std::move(bytes)));
   }
-  s.routing_key = cql::routing_key(s.values, prepared->partition_key_indices);
-  s.prepared = std::move(prepared);
-  return s;
+  return bound_statement(std::move(prepared), std::move(encoded));
+}
+
+util::Result<CqlStatement> CqlStatement::bind_serialized(
+    std::shared_ptr<const PreparedQuery> prepared, std::vector<Value> values) {
+  if (!prepared) {
+    return util::Status::invalid_argument("cql: bind of no prepared statement: prepare it first");
+  }
+  MEDALLION_RETURN_IF_ERROR(check_bind_count(*prepared, values.size()));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i].is_null() || values[i].is_not_set()) continue;
+    const auto st = check_value(prepared->bind_columns[i].type, values[i].bytes);
+    if (!st.is_ok()) return bad_bind_value(*prepared, i, st);
+  }
+  return bound_statement(std::move(prepared), std::move(values));
 }
 
 // ---------------------------------------------------------- Session::Impl --

@@ -359,6 +359,38 @@ TEST_F(SessionTest, BindSetsTheRoutingKeyOfThePartitionKey) {
   EXPECT_EQ(*s->routing_key, std::string("\x00\x00\x00\x01", 4));
 }
 
+// bind_serialized() takes the wire form: the same statement as bind() for
+// valid values; a malformed one or a wrong count is refused as bind() does.
+TEST_F(SessionTest, BindSerializedIsBindForValuesInWireForm) {
+  must("CREATE TABLE ks.kv (k int PRIMARY KEY, v text)");
+  auto insert = prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)");
+  ASSERT_TRUE(insert);
+  auto typed = CqlStatement::bind(insert, {CqlValue(int32_t{7}), CqlValue(std::string("seven"))});
+  auto wire = CqlStatement::bind_serialized(
+      insert, {Value::of(std::string("\x00\x00\x00\x07", 4)), Value::of("seven")});
+  ASSERT_TRUE(typed.is_ok() && wire.is_ok()) << wire.status().message();
+  EXPECT_EQ(wire->values, typed->values);
+  EXPECT_EQ(wire->routing_key, typed->routing_key);
+  auto nulls = CqlStatement::bind_serialized(
+      insert, {Value::of(std::string("\x00\x00\x00\x08", 4)), Value::null()});
+  ASSERT_TRUE(nulls.is_ok()) << nulls.status().message();
+  ASSERT_TRUE(session_->execute(*wire).is_ok());
+  ASSERT_TRUE(session_->execute(*nulls).is_ok());
+  EXPECT_EQ(must("SELECT v FROM ks.kv WHERE k = 7").size(), 1u);
+
+  auto short_int = CqlStatement::bind_serialized(insert, {Value::of("abc"), Value::of("x")});
+  ASSERT_FALSE(short_int.is_ok());
+  EXPECT_EQ(short_int.status().code(), util::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(contains(short_int.status().message(), "bind value 0 (k int)"))
+      << short_int.status().message();
+  auto bad_text = CqlStatement::bind_serialized(
+      insert, {Value::of(std::string("\x00\x00\x00\x09", 4)), Value::of("\xc3\x28")});
+  ASSERT_FALSE(bad_text.is_ok());
+  EXPECT_TRUE(contains(bad_text.status().message(), "UTF-8")) << bad_text.status().message();
+  auto too_few = CqlStatement::bind_serialized(insert, {Value::null()});
+  EXPECT_EQ(too_few.status().code(), util::StatusCode::kInvalidArgument);
+}
+
 // ------------------------------------------------------------ paging --
 
 // p = 1 holds rows c = 0 .. n-1 (v = "v<c>"), inserted in a shuffled order.
