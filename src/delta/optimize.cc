@@ -25,7 +25,33 @@ void append_leaf(parquet::LeafValues* dst, const parquet::LeafValues& src) {
   dst->i96.insert(dst->i96.end(), src.i96.begin(), src.i96.end());
   dst->f32.insert(dst->f32.end(), src.f32.begin(), src.f32.end());
   dst->f64.insert(dst->f64.end(), src.f64.begin(), src.f64.end());
-  for (size_t i = 0; i < src.bytes.size(); ++i) dst->bytes.append(src.bytes.value(i));
+  dst->bytes.append_all(src.bytes);
+}
+
+// Room in dst's leaf buffers for the leaf values of every part.
+void reserve_leaves(parquet::ValueArray* dst, const std::vector<parquet::ValueArray>& parts) {
+  size_t slots = 0, bools = 0, i32 = 0, i64 = 0, i96 = 0, f32 = 0, f64 = 0, values = 0, bytes = 0;
+  for (const parquet::ValueArray& p : parts) {
+    slots += p.length;
+    bools += p.values.bools.size();
+    i32 += p.values.i32.size();
+    i64 += p.values.i64.size();
+    i96 += p.values.i96.size();
+    f32 += p.values.f32.size();
+    f64 += p.values.f64.size();
+    values += p.values.bytes.size();
+    bytes += p.values.bytes.data.size();
+  }
+  parquet::LeafValues& v = dst->values;
+  dst->validity.reserve(slots);
+  v.bools.reserve(bools);
+  v.i32.reserve(i32);
+  v.i64.reserve(i64);
+  v.i96.reserve(i96);
+  v.f32.reserve(f32);
+  v.f64.reserve(f64);
+  v.bytes.offsets.reserve(values + 1);
+  v.bytes.data.reserve(bytes);
 }
 
 // One bin: files of one partition rewritten together.
@@ -95,6 +121,28 @@ void append_array(parquet::ValueArray* dst, const parquet::ValueArray& src) {
     }
   }
   dst->length += src.length;
+}
+
+parquet::ValueArray concat_arrays(std::vector<parquet::ValueArray> parts) {
+  parquet::ValueArray out = std::move(parts.front());
+  if (parts.size() == 1) return out;
+  if (out.kind == parquet::ValueKind::kLeaf) {
+    parts.front() = std::move(out);  // sized together with the others
+    out = parquet::ValueArray();
+    out.kind = parquet::ValueKind::kLeaf;
+    out.values = parquet::LeafValues(parts.front().values.type);
+    reserve_leaves(&out, parts);
+    for (parquet::ValueArray& p : parts) {
+      append_array(&out, p);
+      p = parquet::ValueArray();
+    }
+    return out;
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    append_array(&out, parts[i]);
+    parts[i] = parquet::ValueArray();
+  }
+  return out;
 }
 
 util::Result<OptimizeResult> optimize(util::FileSystem& fs, const std::string& table_root,

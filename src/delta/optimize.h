@@ -76,4 +76,9 @@ util::Result<OptimizeResult> optimize(util::FileSystem& fs, const std::string& t
 // Exposed for tests.
 void append_array(parquet::ValueArray* dst, const parquet::ValueArray& src);
 
+// The slots of every part, in order, in one array; all parts of one shape
+// (at least one part). A leaf's buffers are sized once, and each part is
+// released as soon as it has been copied.
+parquet::ValueArray concat_arrays(std::vector<parquet::ValueArray> parts);
+
 }  // namespace medallion::delta

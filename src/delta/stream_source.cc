@@ -17,6 +17,7 @@
 #include "delta/optimize.h"
 #include "delta/table_scan.h"
 #include "util/json_writer.h"
+#include "util/thread_pool.h"
 
 namespace medallion::delta {
 namespace {
@@ -461,17 +462,35 @@ util::Result<columnar::RecordBatch> DeltaStreamSource::read_files(
   for (const AddFile& file : files) pointers.push_back(&file);
   MEDALLION_ASSIGN_OR_RETURN(TableScan scan, TableScan::for_files(s.snapshot, pointers));
   const parquet::SchemaTree& tree = scan.output_tree();
-  parquet::RowBatch all;
   const size_t num_fields = scan.output_schema().fields.size();
-  for (size_t f = 0; f < num_fields; ++f) {
-    all.fields.push_back(f);
-    all.columns.push_back(parquet::make_empty_array(tree.field(f), tree.columns()));
-  }
-  MEDALLION_RETURN_IF_ERROR(scan.read_all(*s.fs, [&](parquet::RowBatch&& rows) {
-    for (size_t f = 0; f < num_fields; ++f) append_array(&all.columns[f], rows.columns[f]);
-    all.num_rows += rows.num_rows;
-    return util::Status::ok();
-  }));
+  // The files are read at once on the CPU pool, each into a batch of its
+  // own; the batches are then joined column by column in file order, so the
+  // rows come in the order of `files` as a serial read would give them.
+  std::vector<parquet::RowBatch> parts(files.size());
+  std::vector<util::Status> errors(files.size());
+  util::parallel_for(&util::cpu_pool(), files.size(), [&](size_t i) {
+    parquet::RowBatch& part = parts[i];
+    for (size_t f = 0; f < num_fields; ++f) {
+      part.fields.push_back(f);
+      part.columns.push_back(parquet::make_empty_array(tree.field(f), tree.columns()));
+    }
+    errors[i] = scan.read_file(*s.fs, i, [&part, num_fields](parquet::RowBatch&& rows) {
+      for (size_t f = 0; f < num_fields; ++f) append_array(&part.columns[f], rows.columns[f]);
+      part.num_rows += rows.num_rows;
+      return util::Status::ok();
+    });
+  });
+  for (const util::Status& error : errors) MEDALLION_RETURN_IF_ERROR(error);
+  parquet::RowBatch all;
+  all.columns.resize(num_fields);
+  for (size_t f = 0; f < num_fields; ++f) all.fields.push_back(f);
+  for (const parquet::RowBatch& part : parts) all.num_rows += part.num_rows;
+  util::parallel_for(&util::cpu_pool(), num_fields, [&](size_t f) {
+    std::vector<parquet::ValueArray> column;
+    column.push_back(parquet::make_empty_array(tree.field(f), tree.columns()));
+    for (parquet::RowBatch& part : parts) column.push_back(std::move(part.columns[f]));
+    all.columns[f] = concat_arrays(std::move(column));
+  });
   return to_record_batch(scan.output_schema(), all);
 }
 

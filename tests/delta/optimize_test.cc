@@ -414,6 +414,32 @@ TEST(AppendArray, ByteArraysKeepTheirBoundaries) {
   EXPECT_EQ(a.values.bytes.value(3), "def");
 }
 
+TEST(ConcatArrays, JoinsPartsInOrderWithTheirNullsAndBoundaries) {
+  std::vector<ValueArray> numbers;
+  numbers.push_back(i32s({}));
+  numbers.push_back(i32s({1, 2}));
+  numbers.push_back(i32s({std::nullopt, 4}));
+  numbers.push_back(i32s({5}));
+  const ValueArray n = concat_arrays(std::move(numbers));
+  EXPECT_EQ(n.length, 5u);
+  EXPECT_EQ(n.validity, (std::vector<uint8_t>{1, 1, 0, 1, 1}));
+  EXPECT_EQ(n.values.i32, (std::vector<int32_t>{1, 2, 0, 4, 5}));
+
+  std::vector<ValueArray> texts;
+  texts.push_back(strings({"ab"}));
+  texts.push_back(strings({"", "def"}));
+  const ValueArray t = concat_arrays(std::move(texts));
+  ASSERT_EQ(t.values.bytes.size(), 3u);
+  EXPECT_EQ(t.values.bytes.value(0), "ab");
+  EXPECT_EQ(t.values.bytes.value(1), "");
+  EXPECT_EQ(t.values.bytes.value(2), "def");
+  EXPECT_EQ(t.values.type, parquet::Type::kByteArray);
+
+  std::vector<ValueArray> one;
+  one.push_back(strings({"x"}));
+  EXPECT_EQ(concat_arrays(std::move(one)).values.bytes.value(0), "x");
+}
+
 TEST(AppendArray, ListOffsetsAreShifted) {
   // [[1, 2], null] + [[], [3]]
   ValueArray a;

@@ -51,6 +51,14 @@ struct ByteArrays {
     data.append(v);
     offsets.push_back(data.size());
   }
+  // Appends every value of `other`, in one copy of its bytes.
+  void append_all(const ByteArrays& other) {
+    const uint64_t first = other.offsets.front();
+    const uint64_t base = data.size();
+    data.append(other.data, first, other.offsets.back() - first);
+    offsets.reserve(offsets.size() + other.size());
+    for (size_t i = 1; i < other.offsets.size(); ++i) offsets.push_back(base + (other.offsets[i] - first));
+  }
 };
 
 // ---- decoders: append `count` values to *out, return the bytes consumed.

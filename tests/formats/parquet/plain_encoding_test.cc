@@ -58,6 +58,31 @@ TEST(PlainEncoding, ByteArrayLayout) {
   EXPECT_EQ(arrays.value(2), "xyz");
 }
 
+TEST(PlainEncoding, ByteArraysAppendAllKeepsEveryValue) {
+  ByteArrays a;
+  a.append("one");
+  a.append("");
+  ByteArrays b;
+  b.append("two");
+  b.append("three");
+  a.append_all(b);
+  a.append_all(ByteArrays{});
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a.value(0), "one");
+  EXPECT_EQ(a.value(1), "");
+  EXPECT_EQ(a.value(2), "two");
+  EXPECT_EQ(a.value(3), "three");
+  // A source whose offsets start past 0 (a slice) appends only its values.
+  ByteArrays slice;
+  slice.data = "xxab";
+  slice.offsets = {2, 3, 4};
+  a.append_all(slice);
+  ASSERT_EQ(a.size(), 6u);
+  EXPECT_EQ(a.value(4), "a");
+  EXPECT_EQ(a.value(5), "b");
+  EXPECT_EQ(a.data, "onetwothreeab");
+}
+
 TEST(PlainEncoding, FixedLenByteArray) {
   const std::vector<std::string_view> values{"abc", "def"};
   std::string data;
