@@ -245,6 +245,22 @@ TEST(Wire, InvalidUtf8StringIsMalformed) {
   EXPECT_NE(v.status().message().find("UTF-8"), std::string::npos);
 }
 
+// Long ASCII runs are checked eight bytes at a time: a bad or a good
+// multi-byte sequence is found wherever it falls relative to those words.
+TEST(Wire, Utf8ValidatorFindsSequencesAtEveryOffsetOfLongText) {
+  for (size_t at = 0; at + 2 <= 27; ++at) {
+    std::string text(27, 'a');
+    text[at] = '\xC3';
+    text[at + 1] = '\xA9';  // é
+    EXPECT_TRUE(is_valid_utf8(text)) << at;
+    text[at + 1] = 'x';  // a lead byte without its continuation
+    EXPECT_FALSE(is_valid_utf8(text)) << at;
+    text[at] = '\xFF';
+    EXPECT_FALSE(is_valid_utf8(text)) << at;
+  }
+  EXPECT_TRUE(is_valid_utf8(std::string(64, 'z')));
+}
+
 TEST(Wire, Utf8ValidatorRejectsOverlongAndSurrogates) {
   EXPECT_TRUE(is_valid_utf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'

@@ -62,6 +62,14 @@ bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // ASCII, the usual case, eight bytes at a time.
+    while (n - i >= 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ull) != 0) break;
+      i += 8;
+    }
+    if (i == n) break;
     const auto c = static_cast<uint8_t>(s[i]);
     if (c < 0x80) {
       ++i;
