@@ -341,63 +341,86 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
       options.target_file_rows < 1 ? size_t{1} : static_cast<size_t>(options.target_file_rows);
   const std::string extension =
       fmt::format("-c000{}.parquet", codec_extension(options.parquet.codec));
-  size_t counter = 0;
-  for (size_t g = 0; g < keys.size(); ++g) {
-    PartitionValues values;
-    for (size_t p = 0; p < partition_names.size(); ++p) values[partition_names[p]] = keys[g][p];
-    std::string dir = partition_names.empty() ? std::string()
-                                              : partition_directory(partition_names, values);
-    const std::string dir_path = dir.empty() ? table_root : table_root + "/" + dir;
-    MEDALLION_RETURN_IF_ERROR(fs.create_dirs(dir_path));
-    const std::vector<size_t>& group_rows = rows[g];
-    for (size_t begin = 0; begin < group_rows.size(); begin += target_rows) {
-      const size_t end = std::min(group_rows.size(), begin + target_rows);
-      std::vector<size_t> idx(group_rows.begin() + static_cast<std::ptrdiff_t>(begin),
-                              group_rows.begin() + static_cast<std::ptrdiff_t>(end));
-      parquet::RowBatch part;
-      part.num_rows = idx.size();
-      // One file of every row: the columns move over instead of being copied.
-      const bool whole_batch = keys.size() == 1 && idx.size() == batch.num_rows;
-      for (size_t d = 0; d < data_index.size(); ++d) {
-        part.fields.push_back(d);
-        if (whole_batch) {
-          parquet::ValueArray& column = *column_of[data_index[d]];
-          part.columns.push_back(std::move(column));
-        } else {
-          part.columns.push_back(take_rows(*column_of[data_index[d]], idx));
-        }
-      }
-      const std::string name =
-          fmt::format("part-{:05d}-{}{}", counter++, util::random_uuid(), extension);
-      const std::string relative = dir.empty() ? name : dir + "/" + name;
-      const std::string path = table_root + "/" + relative;
-      parquet::WriterOptions parquet_options = options.parquet;
-      if (parquet_options.pool == nullptr) parquet_options.pool = &util::cpu_pool();
-      MEDALLION_ASSIGN_OR_RETURN(auto writer,
-                                 parquet::ParquetWriter::open(fs, path, file_schema, parquet_options));
-      // The statistics are gathered while the file is written.
-      FileStatsBuilder stats(data_schema, mode, data_tree);
-      util::Status written;
-      util::parallel_for(parquet_options.pool, 2, [&](size_t task) {
-        if (task == 0) {
-          stats.add(part);
-        } else {
-          written = writer->write(part);
-          if (written.is_ok()) written = writer->close().status();
-        }
-      });
-      MEDALLION_RETURN_IF_ERROR(written);
-      MEDALLION_ASSIGN_OR_RETURN(uint64_t size, fs.file_size(path));
+  parquet::WriterOptions parquet_options = options.parquet;
+  if (parquet_options.pool == nullptr) parquet_options.pool = &util::cpu_pool();
 
-      AddFile add;
-      add.path = uri_encode_path(relative);
-      add.partition_values = values;
-      add.size = static_cast<int64_t>(size);
-      add.modification_time = options.now_ms;
-      add.data_change = true;
-      add.stats = stats.json();
-      adds.push_back(std::move(add));
+  // One file per target_rows rows of each partition, named in this order.
+  struct FileToWrite {
+    size_t group = 0;
+    size_t begin = 0, end = 0;  // into rows[group]
+    std::string dir;            // partition directory, "" when unpartitioned
+    std::string name;
+  };
+  std::vector<FileToWrite> files;
+  std::vector<PartitionValues> values_of(keys.size());
+  for (size_t g = 0; g < keys.size(); ++g) {
+    for (size_t p = 0; p < partition_names.size(); ++p) values_of[g][partition_names[p]] = keys[g][p];
+    std::string dir = partition_names.empty() ? std::string()
+                                              : partition_directory(partition_names, values_of[g]);
+    MEDALLION_RETURN_IF_ERROR(fs.create_dirs(dir.empty() ? table_root : table_root + "/" + dir));
+    for (size_t begin = 0; begin < rows[g].size(); begin += target_rows) {
+      const size_t end = std::min(rows[g].size(), begin + target_rows);
+      files.push_back({g, begin, end, dir,
+                       fmt::format("part-{:05d}-{}{}", files.size(), util::random_uuid(),
+                                   extension)});
     }
+  }
+
+  const auto write_file = [&](const FileToWrite& file) -> util::Result<AddFile> {
+    const std::vector<size_t>& group_rows = rows[file.group];
+    std::vector<size_t> idx(group_rows.begin() + static_cast<std::ptrdiff_t>(file.begin),
+                            group_rows.begin() + static_cast<std::ptrdiff_t>(file.end));
+    parquet::RowBatch part;
+    part.num_rows = idx.size();
+    // One file of every row: the columns move over instead of being copied.
+    const bool whole_batch = files.size() == 1 && idx.size() == batch.num_rows;
+    for (size_t d = 0; d < data_index.size(); ++d) {
+      part.fields.push_back(d);
+      if (whole_batch) {
+        parquet::ValueArray& column = *column_of[data_index[d]];
+        part.columns.push_back(std::move(column));
+      } else {
+        part.columns.push_back(take_rows(*column_of[data_index[d]], idx));
+      }
+    }
+    const std::string relative = file.dir.empty() ? file.name : file.dir + "/" + file.name;
+    const std::string path = table_root + "/" + relative;
+    MEDALLION_ASSIGN_OR_RETURN(auto writer,
+                               parquet::ParquetWriter::open(fs, path, file_schema, parquet_options));
+    // The statistics are gathered while the file is written.
+    FileStatsBuilder stats(data_schema, mode, data_tree);
+    util::Status written;
+    util::parallel_for(parquet_options.pool, 2, [&](size_t task) {
+      if (task == 0) {
+        stats.add(part);
+      } else {
+        written = writer->write(part);
+        if (written.is_ok()) written = writer->close().status();
+      }
+    });
+    MEDALLION_RETURN_IF_ERROR(written);
+    MEDALLION_ASSIGN_OR_RETURN(uint64_t size, fs.file_size(path));
+    AddFile add;
+    add.path = uri_encode_path(relative);
+    add.partition_values = values_of[file.group];
+    add.size = static_cast<int64_t>(size);
+    add.modification_time = options.now_ms;
+    add.data_change = true;
+    add.stats = stats.json();
+    return add;
+  };
+
+  // The files are written at once on the pool (each also spreads its columns
+  // there): a batch of many small partitions would otherwise keep one core
+  // busy cutting rows while the other waits.
+  std::vector<util::Result<AddFile>> written(files.size(),
+                                             util::Status::internal("delta: file not written"));
+  util::parallel_for(parquet_options.pool, files.size(),
+                     [&](size_t i) { written[i] = write_file(files[i]); });
+  adds.reserve(files.size());
+  for (auto& add : written) {
+    if (!add.is_ok()) return add.status();
+    adds.push_back(std::move(add).value());
   }
   return adds;
 }

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "delta/action_json.h"
@@ -251,6 +252,16 @@ TEST(DataWriter, TargetFileRowsSplitsPartitions) {
   EXPECT_EQ((*adds)[3].path.rfind("part-00003-", 0), 0u);
   EXPECT_NE((*adds)[3].path.find("-c000.parquet"), std::string::npos);
   EXPECT_TRUE((*adds)[0].partition_values.empty());
+  // The files are written at once, yet each add holds its own row, in order.
+  for (size_t i = 0; i < adds->size(); ++i) {
+    const AddFile& add = (*adds)[i];
+    EXPECT_EQ(add.path.rfind(fmt::format("part-{:05d}-", i), 0), 0u) << add.path;
+    auto stats = parse_file_stats(*add.stats, schema, ColumnMappingMode::kNone);
+    ASSERT_TRUE(stats.is_ok()) << *add.stats;
+    EXPECT_EQ(stats->num_records, 1);
+    EXPECT_EQ(stats->columns["id"].min, Scalar::of_integer(static_cast<int32_t>(i) + 1));
+    EXPECT_TRUE(std::filesystem::exists(root + "/" + add.path)) << add.path;
+  }
   std::filesystem::remove_all(root);
 }
 
