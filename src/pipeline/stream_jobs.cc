@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <future>
 #include <iterator>
 #include <vector>
 
@@ -96,6 +97,14 @@ util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
     return written.with_context("pipeline: cannot write the serving tables");
   };
   const BatchSink sink = [&](const columnar::RecordBatch& batch, int64_t) -> util::Status {
+    // The writer takes one slice while the next is built: the previous
+    // slice's write runs on a thread of its own (the writer sees one call at
+    // a time, in slice order). Leaving early still waits for it: a future
+    // of std::async joins in its destructor.
+    std::future<util::Status> writing;
+    const auto written = [&writing]() -> util::Status {
+      return writing.valid() ? writing.get() : util::Status::ok();
+    };
     for (size_t begin = 0; begin < batch.num_rows(); begin += kServingRowsPerSlice) {
       const size_t end = std::min(begin + kServingRowsPerSlice, batch.num_rows());
       // The slice's statements are built in parts on the CPU pool, then
@@ -118,8 +127,12 @@ util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
           std::move(parts[p].begin(), parts[p].end(), std::back_inserter(writes));
         }
       }
-      MEDALLION_RETURN_IF_ERROR(timed([&] { return writer.write(std::move(writes)); }));
+      MEDALLION_RETURN_IF_ERROR(written());
+      writing = std::async(std::launch::async, [&timed, &writer, writes = std::move(writes)]() mutable {
+        return timed([&] { return writer.write(std::move(writes)); });
+      });
     }
+    MEDALLION_RETURN_IF_ERROR(written());
     return timed([&] { return writer.end_batch(); });
   };
   MEDALLION_ASSIGN_OR_RETURN(
