@@ -4,11 +4,13 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 
 #include "columnar/row_key.h"
 #include "columnar/take.h"
+#include "util/thread_pool.h"
 
 namespace medallion::columnar {
 
@@ -23,6 +25,9 @@ constexpr size_t kInitialSlots = 256;
 constexpr size_t kPrefetchDistance = 16;
 constexpr size_t kKeyPrefetchDistance = kPrefetchDistance / 2;
 constexpr size_t kStringPrefetchDistance = kPrefetchDistance / 4;
+// Inputs of at least this many rows compute their output columns at once on
+// the CPU pool; smaller ones are not worth the hand-over.
+constexpr size_t kParallelRows = 65536;
 
 struct Slot {
   uint32_t tag = 0;
@@ -202,6 +207,79 @@ util::Result<Field> output_field(const Schema& schema, const Aggregate& a) {
   return util::Status::internal(fmt::format("columnar: unknown aggregate kind for '{}'", a.name));
 }
 
+// The column of one aggregate over the groups of group_of.
+Column aggregate_column(const RecordBatch& input, const Aggregate& a,
+                        const std::vector<uint32_t>& group_of, size_t groups) {
+  std::vector<int64_t> best;
+  switch (a.kind) {
+    case AggregateKind::kCount:
+    case AggregateKind::kCountValid: {
+      std::vector<int64_t> counts(groups, 0);
+      const Column* col = a.kind == AggregateKind::kCount ? nullptr : &input.column(a.column);
+      const uint8_t* valid =
+          col == nullptr || col->validity().empty() ? nullptr : col->validity().data();
+      for (size_t r = 0; r < group_of.size(); ++r) {
+        counts[group_of[r]] += (valid == nullptr || valid[r] != 0) ? 1 : 0;
+      }
+      Column out(DataType::kInt64);
+      out.reserve(groups);
+      for (const int64_t n : counts) out.append_int64(n);
+      return out;
+    }
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      best.assign(groups, kNullRow);
+      best_rows(input.column(a.column), group_of, a.kind == AggregateKind::kMax, &best);
+      return take(input.column(a.column), best);
+    case AggregateKind::kMinBy:
+    case AggregateKind::kMaxBy:
+      best.assign(groups, kNullRow);
+      best_rows(input.column(a.by), group_of, a.kind == AggregateKind::kMaxBy, &best);
+      return take(input.column(a.column), best);
+    case AggregateKind::kFirst:
+      best.assign(groups, kNullRow);
+      first_rows_of(input.column(a.column), group_of, &best);
+      return take(input.column(a.column), best);
+    case AggregateKind::kSum: {
+      const Column& col = input.column(a.column);
+      const uint8_t* valid = col.validity().empty() ? nullptr : col.validity().data();
+      std::vector<uint8_t> seen(groups, 0);
+      if (col.type() == DataType::kDouble) {
+        std::vector<double> sums(groups, 0.0);
+        sum_into(col.double_values(), valid, group_of, &sums, &seen);
+        Column out(DataType::kDouble);
+        out.reserve(groups);
+        for (size_t g = 0; g < groups; ++g) {
+          if (seen[g] != 0) {
+            out.append_double(sums[g]);
+          } else {
+            out.append_null();
+          }
+        }
+        return out;
+      }
+      std::vector<uint64_t> sums(groups, 0);
+      if (col.type() == DataType::kInt32) {
+        sum_into(col.int32_values(), valid, group_of, &sums, &seen);
+      } else {
+        sum_into(col.int64_values(), valid, group_of, &sums, &seen);
+      }
+      Column out(DataType::kInt64);
+      out.reserve(groups);
+      for (size_t g = 0; g < groups; ++g) {
+        if (seen[g] != 0) {
+          out.append_int64(static_cast<int64_t>(sums[g]));
+        } else {
+          out.append_null();
+        }
+      }
+      return out;
+    }
+  }
+
+  return Column(DataType::kInt64);  // not reached: every kind returns above
+}
+
 }  // namespace
 
 util::Status assign_groups(const RecordBatch& input, const std::vector<size_t>& group_by,
@@ -291,85 +369,23 @@ util::Result<RecordBatch> hash_aggregate(const RecordBatch& input, const std::ve
   MEDALLION_RETURN_IF_ERROR(assign_groups(input, group_by, &group_of, &first_rows));
   const size_t groups = group_by.empty() ? 1 : first_rows.size();
 
-  std::vector<Column> columns;
-  columns.reserve(fields.size());
-  for (const size_t c : group_by) columns.push_back(take(input.column(c), first_rows));
-
-  std::vector<int64_t> best;
-  for (size_t i = 0; i < aggregates.size(); ++i) {
-    const Aggregate& a = aggregates[i];
-    switch (a.kind) {
-      case AggregateKind::kCount:
-      case AggregateKind::kCountValid: {
-        std::vector<int64_t> counts(groups, 0);
-        const Column* col = a.kind == AggregateKind::kCount ? nullptr : &input.column(a.column);
-        const uint8_t* valid =
-            col == nullptr || col->validity().empty() ? nullptr : col->validity().data();
-        for (size_t r = 0; r < group_of.size(); ++r) {
-          counts[group_of[r]] += (valid == nullptr || valid[r] != 0) ? 1 : 0;
-        }
-        Column out(DataType::kInt64);
-        out.reserve(groups);
-        for (const int64_t n : counts) out.append_int64(n);
-        columns.push_back(std::move(out));
-        break;
-      }
-      case AggregateKind::kMin:
-      case AggregateKind::kMax:
-        best.assign(groups, kNullRow);
-        best_rows(input.column(a.column), group_of, a.kind == AggregateKind::kMax, &best);
-        columns.push_back(take(input.column(a.column), best));
-        break;
-      case AggregateKind::kMinBy:
-      case AggregateKind::kMaxBy:
-        best.assign(groups, kNullRow);
-        best_rows(input.column(a.by), group_of, a.kind == AggregateKind::kMaxBy, &best);
-        columns.push_back(take(input.column(a.column), best));
-        break;
-      case AggregateKind::kFirst:
-        best.assign(groups, kNullRow);
-        first_rows_of(input.column(a.column), group_of, &best);
-        columns.push_back(take(input.column(a.column), best));
-        break;
-      case AggregateKind::kSum: {
-        const Column& col = input.column(a.column);
-        const uint8_t* valid = col.validity().empty() ? nullptr : col.validity().data();
-        std::vector<uint8_t> seen(groups, 0);
-        if (col.type() == DataType::kDouble) {
-          std::vector<double> sums(groups, 0.0);
-          sum_into(col.double_values(), valid, group_of, &sums, &seen);
-          Column out(DataType::kDouble);
-          out.reserve(groups);
-          for (size_t g = 0; g < groups; ++g) {
-            if (seen[g] != 0) {
-              out.append_double(sums[g]);
-            } else {
-              out.append_null();
-            }
-          }
-          columns.push_back(std::move(out));
-        } else {
-          std::vector<uint64_t> sums(groups, 0);
-          if (col.type() == DataType::kInt32) {
-            sum_into(col.int32_values(), valid, group_of, &sums, &seen);
-          } else {
-            sum_into(col.int64_values(), valid, group_of, &sums, &seen);
-          }
-          Column out(DataType::kInt64);
-          out.reserve(groups);
-          for (size_t g = 0; g < groups; ++g) {
-            if (seen[g] != 0) {
-              out.append_int64(static_cast<int64_t>(sums[g]));
-            } else {
-              out.append_null();
-            }
-          }
-          columns.push_back(std::move(out));
-        }
-        break;
-      }
-    }
+  // Each output column is computed on its own, at once on the CPU pool for
+  // inputs big enough to pay for it.
+  const size_t outputs = group_by.size() + aggregates.size();
+  std::vector<std::optional<Column>> computed(outputs);
+  const auto compute = [&](size_t i) {
+    computed[i] = i < group_by.size()
+                      ? take(input.column(group_by[i]), first_rows)
+                      : aggregate_column(input, aggregates[i - group_by.size()], group_of, groups);
+  };
+  if (input.num_rows() >= kParallelRows) {
+    util::parallel_for(&util::cpu_pool(), outputs, compute);
+  } else {
+    for (size_t i = 0; i < outputs; ++i) compute(i);
   }
+  std::vector<Column> columns;
+  columns.reserve(outputs);
+  for (auto& c : computed) columns.push_back(std::move(*c));
   return RecordBatch::make(Schema(std::move(fields)), std::move(columns));
 }
 

@@ -29,8 +29,10 @@
 // more.
 //
 // Cost: one hash per row (row_key.h), an open-addressing table of groups
-// that doubles as groups arrive, then one pass over the rows per aggregate;
-// no per-row heap allocation. Thread safety: a pure function.
+// that doubles as groups arrive, then one pass over the rows per aggregate,
+// the output columns computed at once on the CPU pool (util::cpu_pool) for
+// inputs of 64k rows and more; no per-row heap allocation. Thread safety: a
+// pure function.
 #pragma once
 
 #include <cstddef>

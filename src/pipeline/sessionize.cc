@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <optional>
+
 #include "columnar/expression.h"
 #include "columnar/hash_aggregate.h"
 #include "delta/columnar_bridge.h"
@@ -10,6 +13,7 @@
 #include "delta/table_writer.h"
 #include "pipeline/table_schemas.h"
 #include "util/civil_time.h"
+#include "util/thread_pool.h"
 
 namespace medallion::pipeline {
 namespace {
@@ -63,13 +67,27 @@ util::Result<columnar::RecordBatch> aggregate_sessions(const columnar::RecordBat
   MEDALLION_ASSIGN_OR_RETURN(size_t country, find_column(events, "country", DataType::kString));
   MEDALLION_ASSIGN_OR_RETURN(size_t session, find_column(events, "session_id", DataType::kString));
   MEDALLION_RETURN_IF_ERROR(find_column(events, "ts", DataType::kTimestamp).status());
-  MEDALLION_ASSIGN_OR_RETURN(columnar::Column start, ts_of_event(events, "start"));
-  MEDALLION_ASSIGN_OR_RETURN(columnar::Column end, ts_of_event(events, "end"));
 
-  // session_id, player_id, country, start_ts (only at starts), end_ts (only at ends)
-  std::vector<columnar::Column> columns = {events.column(session), events.column(player),
-                                           events.column(country), std::move(start),
-                                           std::move(end)};
+  // session_id, player_id, country, start_ts (only at starts), end_ts (only
+  // at ends): copies and evaluations of a whole batch each, made at once on
+  // the CPU pool.
+  std::vector<std::optional<columnar::Column>> parts(5);
+  std::array<util::Status, 2> evaluated;
+  util::parallel_for(&util::cpu_pool(), parts.size(), [&](size_t i) {
+    if (i < 3) {
+      parts[i] = events.column(std::array{session, player, country}[i]);
+      return;
+    }
+    auto ts = ts_of_event(events, i == 3 ? "start" : "end");
+    if (ts.is_ok()) {
+      parts[i] = std::move(ts).value();
+    } else {
+      evaluated[i - 3] = ts.status();
+    }
+  });
+  for (const util::Status& status : evaluated) MEDALLION_RETURN_IF_ERROR(status);
+  std::vector<columnar::Column> columns;
+  for (auto& part : parts) columns.push_back(std::move(*part));
   const columnar::Schema input_schema({{"session_id", DataType::kString, true, {}},
                                        {"player_id", DataType::kString, true, {}},
                                        {"country", DataType::kString, true, {}},

@@ -329,9 +329,9 @@ TEST(AssignGroups, NoGroupColumns) {
 
 // Many groups (the table grows several times) with nulls, against a
 // std::map reference for every aggregate kind.
-TEST(HashAggregate, RandomMatchesMapReference) {
+// Every aggregate over random groups, against a std::map reference.
+void expect_random_matches_map_reference(size_t rows) {
   std::mt19937_64 rng(777);
-  const size_t rows = 60000;
   Strings g;
   Ints v;
   Strings s;
@@ -399,6 +399,13 @@ TEST(HashAggregate, RandomMatchesMapReference) {
     EXPECT_EQ(at_min[i], x.s_at_min);
     EXPECT_EQ(at_max[i], x.s_at_max);
   }
+}
+
+TEST(HashAggregate, RandomMatchesMapReference) { expect_random_matches_map_reference(60000); }
+
+// From 64k rows on, the output columns are computed at once on the CPU pool.
+TEST(HashAggregate, RandomMatchesMapReferenceWhenComputedOnThePool) {
+  expect_random_matches_map_reference(150000);
 }
 
 }  // namespace
