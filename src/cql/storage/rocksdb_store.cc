@@ -597,6 +597,10 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
                                 [this](std::string_view key, std::string_view value) {
                                   Entry e;
                                   e.head = key_head(key);
+                                  const size_t end = partition_end(key);
+                                  e.partition = static_cast<uint32_t>(
+                                      std::hash<std::string_view>{}(key.substr(0, end)));
+                                  e.suffix = word_at(key, end);
                                   e.offset = arena_.size();
                                   e.key_size = static_cast<uint32_t>(key.size());
                                   e.value_size = static_cast<uint32_t>(value.size());
@@ -621,6 +625,7 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
     remove_temp_file();
     std::string().swap(arena_);
     std::vector<Entry>().swap(index_);
+    std::vector<bool>().swap(repeats_);
     return st;
   }
 
@@ -630,44 +635,114 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
     // table and the token, which order almost every pair of keys without a
     // look into the arena.
     std::array<uint64_t, 2> head{};
+    // The 8 bytes after the partition key (entry kind, clustering), and a
+    // hash of the key up to there: within one partition these order the
+    // entries without a look into the arena, almost always.
+    uint64_t suffix = 0;
     uint64_t offset = 0;
     uint32_t key_size = 0;
     uint32_t value_size = 0;
-    uint32_t sequence = 0;  // add order, for ties
+    uint32_t sequence = 0;   // add order, for ties
+    uint32_t partition = 0;  // hash of the key's bytes up to the end of its partition key
   };
 
-  static std::array<uint64_t, 2> key_head(std::string_view key) {
-    std::array<uint64_t, 2> head{};
-    for (size_t i = 0; i < 16 && i < key.size(); ++i) {
-      head[i / 8] |= uint64_t{static_cast<uint8_t>(key[i])} << (56 - 8 * (i % 8));
+  // Big-endian, zero-padded: 8 bytes of `key` from `at` on.
+  static uint64_t word_at(std::string_view key, size_t at) {
+    uint64_t word = 0;
+    for (size_t i = 0; i < 8; ++i) {
+      const uint64_t byte = at + i < key.size() ? static_cast<uint8_t>(key[at + i]) : 0;
+      word |= byte << (56 - 8 * i);
     }
-    return head;
+    return word;
   }
 
+  static std::array<uint64_t, 2> key_head(std::string_view key) {
+    return {word_at(key, 0), word_at(key, 8)};
+  }
+
+  // Where a data key's partition key ends: after the 00 00 that closes the
+  // escaped partition key (storage_format.h); the key's end for any other key.
+  static size_t partition_end(std::string_view key) {
+    if (key.size() < storage_format::kTokenPrefixSize || key[0] != storage_format::kDataPrefix) {
+      return key.size();
+    }
+    for (size_t i = storage_format::kTokenPrefixSize; i + 1 < key.size(); ++i) {
+      if (key[i] != '\0') continue;
+      if (key[i + 1] == '\0') return i + 2;
+      ++i;  // 00 FF: an escaped zero byte
+    }
+    return key.size();
+  }
+
+  // The order of the file: by key bytes, equal keys in add order.
   bool before(const Entry& a, const Entry& b) const {
     if (a.head != b.head) return a.head < b.head;
     const int c = key_of(a).compare(key_of(b));
     return c != 0 ? c < 0 : a.sequence < b.sequence;
   }
 
-  // Sorts the index by key (ties in add order), the two halves in parallel
-  // on the process's CPU pool: a million entries take a noticeable part of
-  // a load otherwise.
+  // before() guessed from the entries alone: the same order wherever two
+  // entries of one head share their partition key and differ in `suffix`.
+  static bool guessed_before(const Entry& a, const Entry& b) {
+    if (a.head != b.head) return a.head < b.head;
+    if (a.partition != b.partition) return a.partition < b.partition;
+    if (a.suffix != b.suffix) return a.suffix < b.suffix;
+    return a.sequence < b.sequence;
+  }
+
+  // Sorts the index into before() order. First by guessed_before() (no look
+  // into the arena), the two halves in parallel on the process's CPU pool;
+  // then each run of equal guesses by before(); then one pass checks every
+  // neighbour with before() and, in the rare load where the guess was wrong
+  // (two partition keys of one token, a hash collision), sorts again by
+  // before() alone. Also marks which entries repeat the previous one's key.
   void sort_index() {
-    const auto less = [this](const Entry& a, const Entry& b) { return before(a, b); };
     const auto middle = index_.begin() + static_cast<ptrdiff_t>(index_.size() / 2);
     if (index_.size() < 65536) {
-      std::sort(index_.begin(), index_.end(), less);
-      return;
+      std::sort(index_.begin(), index_.end(), guessed_before);
+    } else {
+      util::parallel_for(&util::cpu_pool(), 2, [&](size_t half) {
+        if (half == 0) {
+          std::sort(index_.begin(), middle, guessed_before);
+        } else {
+          std::sort(middle, index_.end(), guessed_before);
+        }
+      });
+      std::inplace_merge(index_.begin(), middle, index_.end(), guessed_before);
     }
-    util::parallel_for(&util::cpu_pool(), 2, [&](size_t half) {
-      if (half == 0) {
-        std::sort(index_.begin(), middle, less);
-      } else {
-        std::sort(middle, index_.end(), less);
+    const auto less = [this](const Entry& a, const Entry& b) { return before(a, b); };
+    const auto same_guess = [](const Entry& a, const Entry& b) {
+      return a.head == b.head && a.partition == b.partition && a.suffix == b.suffix;
+    };
+    for (size_t i = 0; i < index_.size();) {
+      size_t j = i + 1;
+      while (j < index_.size() && same_guess(index_[i], index_[j])) ++j;
+      if (j - i > 1) std::sort(index_.begin() + static_cast<ptrdiff_t>(i),
+                               index_.begin() + static_cast<ptrdiff_t>(j), less);
+      i = j;
+    }
+    if (!mark_repeated_keys()) {
+      std::sort(index_.begin(), index_.end(), less);
+      mark_repeated_keys();
+    }
+  }
+
+  // Sets repeats_[i] when entry i has the key of entry i - 1; false when two
+  // neighbours are out of before() order.
+  bool mark_repeated_keys() {
+    repeats_.assign(index_.size(), false);
+    for (size_t i = 1; i < index_.size(); ++i) {
+      const Entry& a = index_[i - 1];
+      const Entry& b = index_[i];
+      if (a.head != b.head) {
+        if (b.head < a.head) return false;
+        continue;
       }
-    });
-    std::inplace_merge(index_.begin(), middle, index_.end(), less);
+      const int c = key_of(a).compare(key_of(b));
+      if (c > 0 || (c == 0 && b.sequence < a.sequence)) return false;
+      repeats_[i] = c == 0;
+    }
+    return true;
   }
 
   std::string_view key_of(const Entry& e) const {
@@ -712,10 +787,7 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
     std::string combined;
     for (size_t i = 0; i < index_.size();) {
       size_t j = i + 1;
-      while (j < index_.size() && index_[j].head == index_[i].head &&
-             key_of(index_[j]) == key_of(index_[i])) {
-        ++j;
-      }
+      while (j < index_.size() && repeats_[j]) ++j;
       std::string_view value = value_of(index_[i]);
       if (j - i > 1) {
         MEDALLION_RETURN_IF_ERROR(combine(i, j, &combined));
@@ -745,6 +817,7 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
   RocksDbStore* store_;
   std::string arena_;
   std::vector<Entry> index_;
+  std::vector<bool> repeats_;  // by sort_index(): entry i has entry i - 1's key
   std::string temp_file_;
   bool done_ = false;
 };
