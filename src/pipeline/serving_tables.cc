@@ -195,6 +195,17 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
     if (c.session_id->is_null(row) || c.player_id->is_null(row)) continue;
     const int64_t write_ts =
         c.update_ts->is_null(row) ? options.now_micros : c.update_ts->int64_at(row);
+    // A row of the original's tables: ts is end_ts (completed) or start_ts.
+    const auto compat_values = [&](const columnar::Column& ts, int32_t ttl) {
+      return std::vector<cql::Value>{text_or_null(*c.country, row),
+                                     text_or_null(*c.player_id, row),
+                                     text_or_null(*c.session_id, row),
+                                     timestamp_or_null(ts, row),
+                                     date_or_null(*c.event_date, row),
+                                     timestamp_value(write_ts),
+                                     int_value(ttl),
+                                     bigint_value(write_ts)};
+    };
     const bool completed = !c.session_status->is_null(row) &&
                            c.session_status->int32_at(row) == 1 && !c.end_ts->is_null(row);
     if (completed) {
@@ -207,14 +218,7 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
                                                    timestamp_or_null(*c.start_ts, row),
                                                    int_value(*ttl), bigint_value(write_ts)}));
         if (compat) {
-          MEDALLION_RETURN_IF_ERROR(add(compat_completed_, {text_or_null(*c.country, row),
-                                                            text_or_null(*c.player_id, row),
-                                                            text_or_null(*c.session_id, row),
-                                                            timestamp_or_null(*c.end_ts, row),
-                                                            date_or_null(*c.event_date, row),
-                                                            timestamp_value(write_ts),
-                                                            int_value(*ttl),
-                                                            bigint_value(write_ts)}));
+          MEDALLION_RETURN_IF_ERROR(add(compat_completed_, compat_values(*c.end_ts, *ttl)));
         }
       } else {
         ++counts->expired;
@@ -232,14 +236,7 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
                                                  text_or_null(*c.player_id, row),
                                                  int_value(*ttl), bigint_value(write_ts)}));
         if (compat) {
-          MEDALLION_RETURN_IF_ERROR(add(compat_started_, {text_or_null(*c.country, row),
-                                                          text_or_null(*c.player_id, row),
-                                                          text_or_null(*c.session_id, row),
-                                                          timestamp_or_null(*c.start_ts, row),
-                                                          date_or_null(*c.event_date, row),
-                                                          timestamp_value(write_ts),
-                                                          int_value(*ttl),
-                                                          bigint_value(write_ts)}));
+          MEDALLION_RETURN_IF_ERROR(add(compat_started_, compat_values(*c.start_ts, *ttl)));
         }
       } else {
         ++counts->expired;
