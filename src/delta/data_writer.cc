@@ -354,15 +354,16 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
   std::vector<FileToWrite> files;
   std::vector<PartitionValues> values_of(keys.size());
   for (size_t g = 0; g < keys.size(); ++g) {
-    for (size_t p = 0; p < partition_names.size(); ++p) values_of[g][partition_names[p]] = keys[g][p];
+    for (size_t p = 0; p < partition_names.size(); ++p)
+      values_of[g][partition_names[p]] = keys[g][p];
     std::string dir = partition_names.empty() ? std::string()
                                               : partition_directory(partition_names, values_of[g]);
     MEDALLION_RETURN_IF_ERROR(fs.create_dirs(dir.empty() ? table_root : table_root + "/" + dir));
     for (size_t begin = 0; begin < rows[g].size(); begin += target_rows) {
       const size_t end = std::min(rows[g].size(), begin + target_rows);
-      files.push_back({g, begin, end, dir,
-                       fmt::format("part-{:05d}-{}{}", files.size(), util::random_uuid(),
-                                   extension)});
+      files.push_back(
+          {g, begin, end, dir,
+           fmt::format("part-{:05d}-{}{}", files.size(), util::random_uuid(), extension)});
     }
   }
 
@@ -385,8 +386,8 @@ util::Result<std::vector<AddFile>> write_data_files(util::FileSystem& fs,
     }
     const std::string relative = file.dir.empty() ? file.name : file.dir + "/" + file.name;
     const std::string path = table_root + "/" + relative;
-    MEDALLION_ASSIGN_OR_RETURN(auto writer,
-                               parquet::ParquetWriter::open(fs, path, file_schema, parquet_options));
+    MEDALLION_ASSIGN_OR_RETURN(
+        auto writer, parquet::ParquetWriter::open(fs, path, file_schema, parquet_options));
     // The statistics are gathered while the file is written.
     FileStatsBuilder stats(data_schema, mode, data_tree);
     util::Status written;

@@ -124,23 +124,19 @@ void append_array(parquet::ValueArray* dst, const parquet::ValueArray& src) {
 }
 
 parquet::ValueArray concat_arrays(std::vector<parquet::ValueArray> parts) {
-  parquet::ValueArray out = std::move(parts.front());
-  if (parts.size() == 1) return out;
-  if (out.kind == parquet::ValueKind::kLeaf) {
-    parts.front() = std::move(out);  // sized together with the others
-    out = parquet::ValueArray();
-    out.kind = parquet::ValueKind::kLeaf;
+  parquet::ValueArray out;
+  size_t first = 1;
+  if (parts.size() > 1 && parts.front().kind == parquet::ValueKind::kLeaf) {
+    // A fresh leaf, sized once for every part.
     out.values = parquet::LeafValues(parts.front().values.type);
     reserve_leaves(&out, parts);
-    for (parquet::ValueArray& p : parts) {
-      append_array(&out, p);
-      p = parquet::ValueArray();
-    }
-    return out;
+    first = 0;
+  } else {
+    out = std::move(parts.front());
   }
-  for (size_t i = 1; i < parts.size(); ++i) {
+  for (size_t i = first; i < parts.size(); ++i) {
     append_array(&out, parts[i]);
-    parts[i] = parquet::ValueArray();
+    parts[i] = parquet::ValueArray();  // released as soon as copied
   }
   return out;
 }

@@ -211,12 +211,11 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
     if (completed) {
       if (const auto ttl = ttl_seconds(c.end_ts->int64_at(row), options)) {
         ++counts->completed;
-        MEDALLION_RETURN_IF_ERROR(add(completed_, {text_or_null(*c.player_id, row),
-                                                   timestamp_or_null(*c.end_ts, row),
-                                                   text_or_null(*c.session_id, row),
-                                                   text_or_null(*c.country, row),
-                                                   timestamp_or_null(*c.start_ts, row),
-                                                   int_value(*ttl), bigint_value(write_ts)}));
+        MEDALLION_RETURN_IF_ERROR(
+            add(completed_,
+                {text_or_null(*c.player_id, row), timestamp_or_null(*c.end_ts, row),
+                 text_or_null(*c.session_id, row), text_or_null(*c.country, row),
+                 timestamp_or_null(*c.start_ts, row), int_value(*ttl), bigint_value(write_ts)}));
         if (compat) {
           MEDALLION_RETURN_IF_ERROR(add(compat_completed_, compat_values(*c.end_ts, *ttl)));
         }
@@ -228,13 +227,11 @@ util::Status ServingStatements::append_writes(const columnar::RecordBatch& sessi
       const int64_t start = c.start_ts->int64_at(row);
       if (const auto ttl = ttl_seconds(start, options)) {
         ++counts->started;
-        MEDALLION_RETURN_IF_ERROR(add(started_, {text_or_null(*c.country, row),
-                                                 timestamp_value(floor_div(start, kMicrosPerHour) *
-                                                                 kMicrosPerHour),
-                                                 timestamp_or_null(*c.start_ts, row),
-                                                 text_or_null(*c.session_id, row),
-                                                 text_or_null(*c.player_id, row),
-                                                 int_value(*ttl), bigint_value(write_ts)}));
+        MEDALLION_RETURN_IF_ERROR(add(
+            started_, {text_or_null(*c.country, row),
+                       timestamp_value(floor_div(start, kMicrosPerHour) * kMicrosPerHour),
+                       timestamp_or_null(*c.start_ts, row), text_or_null(*c.session_id, row),
+                       text_or_null(*c.player_id, row), int_value(*ttl), bigint_value(write_ts)}));
         if (compat) {
           MEDALLION_RETURN_IF_ERROR(add(compat_started_, compat_values(*c.start_ts, *ttl)));
         }

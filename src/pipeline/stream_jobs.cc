@@ -128,9 +128,10 @@ util::Result<ServingJobSummary> run_serving_job(util::FileSystem& fs,
         }
       }
       MEDALLION_RETURN_IF_ERROR(written());
-      writing = std::async(std::launch::async, [&timed, &writer, writes = std::move(writes)]() mutable {
-        return timed([&] { return writer.write(std::move(writes)); });
-      });
+      writing =
+          std::async(std::launch::async, [&timed, &writer, writes = std::move(writes)]() mutable {
+            return timed([&] { return writer.write(std::move(writes)); });
+          });
     }
     MEDALLION_RETURN_IF_ERROR(written());
     return timed([&] { return writer.end_batch(); });

@@ -428,11 +428,11 @@ TEST(Values, CustomTypeIsRawBytes) {
 // (random content), plus the content rules of each type.
 TEST(Values, CheckValueAgreesWithDecodeValue) {
   std::vector<CqlType> types;
-  for (TypeId id : {TypeId::kCustom, TypeId::kAscii, TypeId::kBigint, TypeId::kBlob,
-                    TypeId::kBoolean, TypeId::kCounter, TypeId::kDecimal, TypeId::kDouble,
-                    TypeId::kFloat, TypeId::kInt, TypeId::kTimestamp, TypeId::kUuid,
-                    TypeId::kVarchar, TypeId::kVarint, TypeId::kTimeuuid, TypeId::kInet,
-                    TypeId::kDate, TypeId::kTime, TypeId::kSmallint, TypeId::kTinyint}) {
+  for (TypeId id : {TypeId::kCustom,  TypeId::kAscii,   TypeId::kBigint,    TypeId::kBlob,
+                    TypeId::kBoolean, TypeId::kCounter, TypeId::kDecimal,   TypeId::kDouble,
+                    TypeId::kFloat,   TypeId::kInt,     TypeId::kTimestamp, TypeId::kUuid,
+                    TypeId::kVarchar, TypeId::kVarint,  TypeId::kTimeuuid,  TypeId::kInet,
+                    TypeId::kDate,    TypeId::kTime,    TypeId::kSmallint,  TypeId::kTinyint}) {
     types.push_back(T(id));
   }
   types.push_back(CqlType::list_of(T(TypeId::kInt)));
@@ -440,10 +440,10 @@ TEST(Values, CheckValueAgreesWithDecodeValue) {
   std::vector<std::string> inputs = {
       std::string("\xff\xff\xff\xff\xff\xff\xff\xff", 8),  // time -1
       std::string("\x00\x00\x4e\x94\x91\x4f\x00\x00", 8),  // time 86400 s
-      std::string("\xc3\x28"),                                // invalid UTF-8
-      std::string("caf\xc3\xa9"),                              // UTF-8, not ascii
-      hex("00000001000000040000002a"),                        // list<int> [42]
-      hex("0000000100000001"),                                // truncated
+      std::string("\xc3\x28"),                             // invalid UTF-8
+      std::string("caf\xc3\xa9"),                          // UTF-8, not ascii
+      hex("00000001000000040000002a"),                     // list<int> [42]
+      hex("0000000100000001"),                             // truncated
   };
   // UUIDs of versions 1 and 4.
   inputs.push_back(hex("6ba7b8109dad11d180b400c04fd430c8"));

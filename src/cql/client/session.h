@@ -106,8 +106,8 @@ struct CqlStatement {
   // bind() for values already serialized: each non-null one must be a valid
   // serialization of its column's type (check_value()), or the error names
   // it as bind() does. For callers that hold their data in wire form.
-  static util::Result<CqlStatement> bind_serialized(
-      std::shared_ptr<const PreparedQuery> prepared, std::vector<Value> values);
+  static util::Result<CqlStatement> bind_serialized(std::shared_ptr<const PreparedQuery> prepared,
+                                                    std::vector<Value> values);
 };
 
 // One host as the session sees it.

@@ -185,8 +185,8 @@ util::Result<CqlValue> decode_map(const CqlType& type, std::string_view b, int d
 }
 
 bool is_collection(TypeId id) {
-  return id == TypeId::kList || id == TypeId::kSet || id == TypeId::kTuple ||
-         id == TypeId::kUdt || id == TypeId::kMap;
+  return id == TypeId::kList || id == TypeId::kSet || id == TypeId::kTuple || id == TypeId::kUdt ||
+         id == TypeId::kMap;
 }
 
 // Every check decode_at makes on a value of a non-collection type: its size

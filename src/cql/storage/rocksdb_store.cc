@@ -717,8 +717,9 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
     for (size_t i = 0; i < index_.size();) {
       size_t j = i + 1;
       while (j < index_.size() && same_guess(index_[i], index_[j])) ++j;
-      if (j - i > 1) std::sort(index_.begin() + static_cast<ptrdiff_t>(i),
-                               index_.begin() + static_cast<ptrdiff_t>(j), less);
+      if (j - i > 1)
+        std::sort(index_.begin() + static_cast<ptrdiff_t>(i),
+                  index_.begin() + static_cast<ptrdiff_t>(j), less);
       i = j;
     }
     if (!mark_repeated_keys()) {

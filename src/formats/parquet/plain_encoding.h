@@ -57,7 +57,8 @@ struct ByteArrays {
     const uint64_t base = data.size();
     data.append(other.data, first, other.offsets.back() - first);
     offsets.reserve(offsets.size() + other.size());
-    for (size_t i = 1; i < other.offsets.size(); ++i) offsets.push_back(base + (other.offsets[i] - first));
+    for (size_t i = 1; i < other.offsets.size(); ++i)
+      offsets.push_back(base + (other.offsets[i] - first));
   }
 };
 

@@ -179,9 +179,9 @@ TEST_F(ProcessorTest, BadKeyValuesNameTheirColumn) {
             std::string::npos);
   EXPECT_NE(error_of({Value::of(be32(1)), Value::of("ab"), v}).find("column 'c'"),
             std::string::npos);
-  EXPECT_NE(error_of({Value::of(be32(1)), Value::of(be32(1)), Value::of("\xc3\x28")})
-                .find("column 'v'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of({Value::of(be32(1)), Value::of(be32(1)), Value::of("\xc3\x28")}).find("column 'v'"),
+      std::string::npos);
 }
 
 // Keys given by IN take the general path: every combination is written.
