@@ -579,7 +579,7 @@ class RocksDbStore final : public Store {
 
 // A bulk load (store.h). Entries live back to back in one arena string,
 // indexed by small records, so a million rows cost their encoded bytes plus
-// 24 bytes each, and sorting moves only the records. commit() writes them,
+// 48 bytes each, and sorting moves only the records. commit() writes them,
 // sorted and with equal keys combined, as merge operands into one table
 // file and ingests it: operands, not puts, so that the merge operator
 // reconciles them with what the store holds, exactly as for apply().
