@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "cql/protocol/murmur3_token.h"
+#include "cql/storage/bulk_load_index.h"
 #include "cql/storage/row_format.h"
 #include "cql/storage/row_merge_operator_internal.h"
 #include "cql/storage/storage_format.h"
@@ -577,12 +578,11 @@ class RocksDbStore final : public Store {
   std::thread sync_thread_;
 };
 
-// A bulk load (store.h). Entries live back to back in one arena string,
-// indexed by small records, so a million rows cost their encoded bytes plus
-// 48 bytes each, and sorting moves only the records. commit() writes them,
-// sorted and with equal keys combined, as merge operands into one table
-// file and ingests it: operands, not puts, so that the merge operator
-// reconciles them with what the store holds, exactly as for apply().
+// A bulk load (store.h). Its entries gather in a BulkLoadIndex;
+// commit() writes them, in the index's order and with equal keys combined,
+// as merge operands into one table file and ingests it: operands, not puts,
+// so that the merge operator reconciles them with what the store holds,
+// exactly as for apply().
 class RocksDbBulkLoad final : public StoreBulkLoad {
  public:
   explicit RocksDbBulkLoad(RocksDbStore* store) : store_(store) {}
@@ -591,28 +591,12 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
 
   Status add(const PartitionMutation& mutation) override {
     if (done_) return finished();
-    const size_t arena_size = arena_.size();
-    const size_t index_size = index_.size();
-    Status st = encode_mutation(mutation, store_->now_seconds(), store_->dir_,
-                                [this](std::string_view key, std::string_view value) {
-                                  Entry e;
-                                  e.head = key_head(key);
-                                  const size_t end = partition_end(key);
-                                  e.partition = static_cast<uint32_t>(
-                                      std::hash<std::string_view>{}(key.substr(0, end)));
-                                  e.suffix = word_at(key, end);
-                                  e.offset = arena_.size();
-                                  e.key_size = static_cast<uint32_t>(key.size());
-                                  e.value_size = static_cast<uint32_t>(value.size());
-                                  e.sequence = static_cast<uint32_t>(index_.size());
-                                  arena_.append(key);
-                                  arena_.append(value);
-                                  index_.push_back(e);
-                                });
-    if (!st.is_ok()) {  // validation fails before any entry; keep the load whole anyway
-      arena_.resize(arena_size);
-      index_.resize(index_size);
-    }
+    const size_t before = index_.size();
+    Status st = encode_mutation(
+        mutation, store_->now_seconds(), store_->dir_,
+        [this](std::string_view key, std::string_view value) { index_.add(key, value); });
+    // Validation fails before any entry; keep the load whole anyway.
+    if (!st.is_ok()) index_.truncate(before);
     return st;
   }
 
@@ -623,136 +607,11 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
     done_ = true;
     Status st = write_and_ingest();
     remove_temp_file();
-    std::string().swap(arena_);
-    std::vector<Entry>().swap(index_);
-    std::vector<bool>().swap(repeats_);
+    index_.clear();
     return st;
   }
 
  private:
-  struct Entry {
-    // The key's first 16 bytes as big-endian numbers (zero-padded): the
-    // table and the token, which order almost every pair of keys without a
-    // look into the arena.
-    std::array<uint64_t, 2> head{};
-    // The 8 bytes after the partition key (entry kind, clustering), and a
-    // hash of the key up to there: within one partition these order the
-    // entries without a look into the arena, almost always.
-    uint64_t suffix = 0;
-    uint64_t offset = 0;
-    uint32_t key_size = 0;
-    uint32_t value_size = 0;
-    uint32_t sequence = 0;   // add order, for ties
-    uint32_t partition = 0;  // hash of the key's bytes up to the end of its partition key
-  };
-
-  // Big-endian, zero-padded: 8 bytes of `key` from `at` on.
-  static uint64_t word_at(std::string_view key, size_t at) {
-    uint64_t word = 0;
-    for (size_t i = 0; i < 8; ++i) {
-      const uint64_t byte = at + i < key.size() ? static_cast<uint8_t>(key[at + i]) : 0;
-      word |= byte << (56 - 8 * i);
-    }
-    return word;
-  }
-
-  static std::array<uint64_t, 2> key_head(std::string_view key) {
-    return {word_at(key, 0), word_at(key, 8)};
-  }
-
-  // Where a data key's partition key ends: after the 00 00 that closes the
-  // escaped partition key (storage_format.h); the key's end for any other key.
-  static size_t partition_end(std::string_view key) {
-    if (key.size() < storage_format::kTokenPrefixSize || key[0] != storage_format::kDataPrefix) {
-      return key.size();
-    }
-    for (size_t i = storage_format::kTokenPrefixSize; i + 1 < key.size(); ++i) {
-      if (key[i] != '\0') continue;
-      if (key[i + 1] == '\0') return i + 2;
-      ++i;  // 00 FF: an escaped zero byte
-    }
-    return key.size();
-  }
-
-  // The order of the file: by key bytes, equal keys in add order.
-  bool before(const Entry& a, const Entry& b) const {
-    if (a.head != b.head) return a.head < b.head;
-    const int c = key_of(a).compare(key_of(b));
-    return c != 0 ? c < 0 : a.sequence < b.sequence;
-  }
-
-  // before() guessed from the entries alone: the same order wherever two
-  // entries of one head share their partition key and differ in `suffix`.
-  static bool guessed_before(const Entry& a, const Entry& b) {
-    if (a.head != b.head) return a.head < b.head;
-    if (a.partition != b.partition) return a.partition < b.partition;
-    if (a.suffix != b.suffix) return a.suffix < b.suffix;
-    return a.sequence < b.sequence;
-  }
-
-  // Sorts the index into before() order. First by guessed_before() (no look
-  // into the arena), the two halves in parallel on the process's CPU pool;
-  // then each run of equal guesses by before(); then one pass checks every
-  // neighbour with before() and, in the rare load where the guess was wrong
-  // (two partition keys of one token, a hash collision), sorts again by
-  // before() alone. Also marks which entries repeat the previous one's key.
-  void sort_index() {
-    const auto middle = index_.begin() + static_cast<ptrdiff_t>(index_.size() / 2);
-    if (index_.size() < 65536) {
-      std::sort(index_.begin(), index_.end(), guessed_before);
-    } else {
-      util::parallel_for(&util::cpu_pool(), 2, [&](size_t half) {
-        if (half == 0) {
-          std::sort(index_.begin(), middle, guessed_before);
-        } else {
-          std::sort(middle, index_.end(), guessed_before);
-        }
-      });
-      std::inplace_merge(index_.begin(), middle, index_.end(), guessed_before);
-    }
-    const auto less = [this](const Entry& a, const Entry& b) { return before(a, b); };
-    const auto same_guess = [](const Entry& a, const Entry& b) {
-      return a.head == b.head && a.partition == b.partition && a.suffix == b.suffix;
-    };
-    for (size_t i = 0; i < index_.size();) {
-      size_t j = i + 1;
-      while (j < index_.size() && same_guess(index_[i], index_[j])) ++j;
-      if (j - i > 1)
-        std::sort(index_.begin() + static_cast<ptrdiff_t>(i),
-                  index_.begin() + static_cast<ptrdiff_t>(j), less);
-      i = j;
-    }
-    if (!mark_repeated_keys()) {
-      std::sort(index_.begin(), index_.end(), less);
-      mark_repeated_keys();
-    }
-  }
-
-  // Sets repeats_[i] when entry i has the key of entry i - 1; false when two
-  // neighbours are out of before() order.
-  bool mark_repeated_keys() {
-    repeats_.assign(index_.size(), false);
-    for (size_t i = 1; i < index_.size(); ++i) {
-      const Entry& a = index_[i - 1];
-      const Entry& b = index_[i];
-      if (a.head != b.head) {
-        if (b.head < a.head) return false;
-        continue;
-      }
-      const int c = key_of(a).compare(key_of(b));
-      if (c > 0 || (c == 0 && b.sequence < a.sequence)) return false;
-      repeats_[i] = c == 0;
-    }
-    return true;
-  }
-
-  std::string_view key_of(const Entry& e) const {
-    return std::string_view(arena_).substr(e.offset, e.key_size);
-  }
-  std::string_view value_of(const Entry& e) const {
-    return std::string_view(arena_).substr(e.offset + e.key_size, e.value_size);
-  }
-
   Status finished() const {
     return Status::failed_precondition("cql: bulk load already committed (" + store_->dir_ +
                                        "): start a new load with begin_bulk_load()");
@@ -762,14 +621,14 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
   // fragment, as the merge operator would.
   Status combine(size_t first, size_t last, std::string* out) const {
     std::vector<rocksdb::Slice> fragments;
-    for (size_t i = first; i < last; ++i) fragments.push_back(slice(value_of(index_[i])));
+    for (size_t i = first; i < last; ++i) fragments.push_back(slice(index_.value(i)));
     if (!fold_fragments(fragments, out)) return store_->corrupt("bulk load value");
     return Status::ok();
   }
 
   Status write_and_ingest() {
-    if (index_.empty()) return Status::ok();
-    sort_index();
+    if (index_.size() == 0) return Status::ok();
+    index_.sort();
     static std::atomic<uint64_t> counter{0};
     temp_file_ = (std::filesystem::path(store_->dir_) /
                   (std::string(kBulkFilePrefix) + std::to_string(::getpid()) + "-" +
@@ -788,14 +647,14 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
     std::string combined;
     for (size_t i = 0; i < index_.size();) {
       size_t j = i + 1;
-      while (j < index_.size() && repeats_[j]) ++j;
-      std::string_view value = value_of(index_[i]);
+      while (j < index_.size() && index_.repeats_previous(j)) ++j;
+      std::string_view value = index_.value(i);
       if (j - i > 1) {
         MEDALLION_RETURN_IF_ERROR(combine(i, j, &combined));
         value = combined;
       }
-      MEDALLION_RETURN_IF_ERROR(store_->to_status(
-          writer.Merge(slice(key_of(index_[i])), slice(value)), "write a bulk load file"));
+      MEDALLION_RETURN_IF_ERROR(store_->to_status(writer.Merge(slice(index_.key(i)), slice(value)),
+                                                  "write a bulk load file"));
       i = j;
     }
     // Finish() syncs the file.
@@ -816,9 +675,7 @@ class RocksDbBulkLoad final : public StoreBulkLoad {
   }
 
   RocksDbStore* store_;
-  std::string arena_;
-  std::vector<Entry> index_;
-  std::vector<bool> repeats_;  // by sort_index(): entry i has entry i - 1's key
+  BulkLoadIndex index_;
   std::string temp_file_;
   bool done_ = false;
 };
